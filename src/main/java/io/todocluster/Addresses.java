@@ -1,0 +1,37 @@
+package io.todocluster;
+
+/** Every event bus address the service uses, in one place. */
+public final class Addresses {
+
+  /** Commands for any list, request/reply, consumed on every server node (the contract). */
+  public static final String TODO_COMMANDS = "todo.commands";
+
+  /** Changes of one list are published at this prefix plus the list name (the contract). */
+  public static final String TODO_EVENTS_PREFIX = "todo.events.";
+
+  /** Membership, partition and process events (the contract). */
+  public static final String CLUSTER_EVENTS = "cluster.events";
+
+  /** Reports of every supervisor decision. */
+  public static final String SUPERVISOR_EVENTS = io.todocluster.supervision.SupervisorEvents.DEFAULT_ADDRESS;
+
+  private static final String LIST_PROCESS_PREFIX = "todo.process.";
+  private static final String NODE_PREFIX = "todo.node.";
+
+  private Addresses() {
+  }
+
+  public static String todoEvents(String list) {
+    return TODO_EVENTS_PREFIX + list;
+  }
+
+  /** The node-local address of one list's process (a local consumer: never crosses the wire). */
+  public static String listProcess(String list) {
+    return LIST_PROCESS_PREFIX + list;
+  }
+
+  /** A node's own address, for questions about that node (its process count, its name). */
+  public static String node(String nodeId) {
+    return NODE_PREFIX + nodeId;
+  }
+}

@@ -1,0 +1,139 @@
+package io.todocluster.cluster;
+
+import io.todocluster.node.NodeConfig;
+import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
+import org.infinispan.configuration.parsing.ParserRegistry;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.remoting.transport.jgroups.EmbeddedJGroupsChannelConfigurator;
+import org.jgroups.conf.ProtocolConfiguration;
+import org.jgroups.conf.XmlConfigurator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds this node's Infinispan cluster manager from {@code todo-infinispan.xml} and
+ * {@code todo-jgroups.xml} on our classpath, with the node's own settings applied to the parsed
+ * builders rather than through system properties: tests run several nodes in one JVM.
+ *
+ * <p>{@link #create} blocks (it joins the JGroups cluster, which alone takes {@code join_timeout}
+ * for a first node, and starts the caches): call it off the event loop. The cache manager is
+ * started here, not by Vert.x: with a cache manager handed in, {@code InfinispanClusterManager}
+ * neither starts nor stops it. So the node owns it and shuts down in this order:
+ * {@code vertx.close()} (undeploys, unregisters from the event bus, leaves the cluster manager),
+ * then {@code cacheManager(clusterManager).stop()} (leaves the JGroups cluster, closes the stores).
+ */
+public final class ClusterManagerFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterManagerFactory.class);
+
+  static final String INFINISPAN_XML = "todo-infinispan.xml";
+  static final String JGROUPS_XML = "todo-jgroups.xml";
+  /** The stack name the XML's transport refers to; only this class defines it. */
+  static final String STACK = "todo";
+  /** Our replicated database; their owner count is a node option. */
+  public static final List<String> STORE_CACHES =
+      List.of("todo-entries", "todo-lists", "todo-idempotency");
+
+  private ClusterManagerFactory() {}
+
+  /** Builds and starts the cache manager (blocking) and wraps it for {@code buildClustered}. */
+  public static InfinispanClusterManager create(NodeConfig config) {
+    // one owner cannot survive the loss of a node, and Infinispan 14 refuses DENY_READ_WRITES
+    // with one owner (ISPN000575); more owners than members is fine (a lone node keeps all)
+    if (config.owners() < 2) {
+      throw new IllegalArgumentException("owners must be at least 2, was " + config.owners());
+    }
+    ClassLoader loader = ClusterManagerFactory.class.getClassLoader();
+    ConfigurationBuilderHolder holder = infinispanConfig(loader);
+    GlobalConfigurationBuilder global = holder.getGlobalConfigurationBuilder();
+    // the fat jar's launcher may leave the context class loader null (as vertx-infinispan notes)
+    global.classLoader(loader);
+    global.transport()
+        .nodeName(config.name())
+        .stack(STACK)
+        .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config));
+    // file stores resolve their relative paths against this, and refuse paths outside it
+    global.globalState().enable()
+        .persistentLocation(config.dataDir().resolve("infinispan").toAbsolutePath().toString());
+    for (String cache : STORE_CACHES) {
+      holder.getNamedConfigurationBuilders().get(cache).clustering().hash().numOwners(config.owners());
+    }
+    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}", config.name(),
+        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners());
+    DefaultCacheManager cacheManager = new DefaultCacheManager(holder, true);
+    LOG.info("Cluster node {} joined, members {}", config.name(), cacheManager.getMembers());
+    return new InfinispanClusterManager(cacheManager);
+  }
+
+  /** The cache manager the cluster manager wraps: the store's caches, and the node's to stop. */
+  public static EmbeddedCacheManager cacheManager(InfinispanClusterManager clusterManager) {
+    return (EmbeddedCacheManager) clusterManager.getCacheContainer();
+  }
+
+  private static ConfigurationBuilderHolder infinispanConfig(ClassLoader loader) {
+    try {
+      return new ParserRegistry(loader).parse(resource(loader, INFINISPAN_XML));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + INFINISPAN_XML, e);
+    }
+  }
+
+  private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, NodeConfig config) {
+    List<ProtocolConfiguration> protocols;
+    try (InputStream in = resource(loader, JGROUPS_XML).openStream()) {
+      protocols = XmlConfigurator.getInstance(in).getProtocolStack();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + JGROUPS_XML, e);
+    }
+    String host = config.clusterHost();
+    properties(protocols, "TCP").put("bind_addr", host);
+    properties(protocols, "TCP").put("bind_port", Integer.toString(config.clusterPort()));
+    // FD_SOCK2 has its own bind address, else it listens on every interface
+    properties(protocols, "FD_SOCK2").put("bind_addr", host);
+    properties(protocols, "TCPPING").put("initial_hosts", initialHosts(config));
+    return new EmbeddedJGroupsChannelConfigurator(STACK, protocols, null);
+  }
+
+  /** TCPPING's {@code host[port],...}: the seeds plus this node, so a lone seed list still works. */
+  static String initialHosts(NodeConfig config) {
+    List<String> hosts = new ArrayList<>();
+    hosts.add(config.clusterHost() + "[" + config.clusterPort() + "]");
+    for (String seed : config.seeds()) {
+      int colon = seed.lastIndexOf(':');
+      if (colon <= 0 || colon == seed.length() - 1) {
+        throw new IllegalArgumentException("Seed is not host:port: " + seed);
+      }
+      String hostPort = seed.substring(0, colon) + "[" + seed.substring(colon + 1) + "]";
+      if (!hosts.contains(hostPort)) {
+        hosts.add(hostPort);
+      }
+    }
+    return String.join(",", hosts);
+  }
+
+  private static Map<String, String> properties(List<ProtocolConfiguration> protocols, String name) {
+    return protocols.stream()
+        .filter(p -> p.getProtocolName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(JGROUPS_XML + " has no " + name))
+        .getProperties();
+  }
+
+  private static URL resource(ClassLoader loader, String name) {
+    URL url = loader.getResource(name);
+    if (url == null) {
+      throw new IllegalStateException(name + " is not on the classpath");
+    }
+    return url;
+  }
+}

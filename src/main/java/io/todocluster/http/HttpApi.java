@@ -1,0 +1,205 @@
+package io.todocluster.http;
+
+import io.todocluster.cluster.ClusterInfo;
+import io.todocluster.todo.Commands;
+import io.todocluster.todo.Entry;
+import io.todocluster.todo.TodoException;
+import io.todocluster.todo.TodoService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The HTTP routes of the contract: the REST API, the book's two routes and the operations routes.
+ * Every route builds a command and hands it to the {@link TodoService}, the same path a command
+ * on {@code todo.commands} takes.
+ */
+public final class HttpApi extends VerticleBase {
+
+  /** The contract's body limit. */
+  public static final long BODY_LIMIT = 64 * 1024;
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final String JSON = "application/json";
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final String host;
+  private final int port;
+  private final TodoService todos;
+  private final ClusterInfo cluster;
+  private final BooleanSupplier ready;
+  private int actualPort;
+
+  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, BooleanSupplier ready) {
+    this.host = host;
+    this.port = port;
+    this.todos = todos;
+    this.cluster = cluster;
+    this.ready = ready;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+
+    router.post("/api/lists/:list/entries").consumes(JSON).handler(this::handleAdd);
+    router.get("/api/lists/:list/entries").handler(this::handleEntries);
+    router.put("/api/lists/:list/entries/:id").consumes(JSON).handler(this::handleUpdate);
+    router.delete("/api/lists/:list/entries/:id").handler(this::handleDelete);
+
+    router.post("/add_entry").handler(this::handleBookAdd);
+    router.get("/entries").handler(this::handleBookEntries);
+
+    router.get("/health").handler(this::handleHealth);
+    router.get("/ready").handler(this::handleReady);
+    router.get("/api/cluster").handler(this::handleCluster);
+
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, Errors::byStatus);
+    }
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  /** The port this API listens on (useful when asked for port 0). */
+  public int actualPort() {
+    return actualPort;
+  }
+
+  // ---- REST API ----
+
+  private void handleAdd(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    JsonObject command = new JsonObject().put("op", Commands.ADD).put("list", ctx.pathParam("list"))
+        .put("date", body.getValue("date")).put("title", body.getValue("title"))
+        .put("idempotencyKey", ctx.request().getHeader(IDEMPOTENCY_KEY));
+    todos.execute(command).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 201, ar.result());
+      } else {
+        Errors.send(ctx, ar.cause());
+      }
+    });
+  }
+
+  private void handleEntries(RoutingContext ctx) {
+    JsonObject command = new JsonObject().put("op", Commands.ENTRIES).put("list", ctx.pathParam("list"))
+        .put("date", ctx.queryParams().get("date"));
+    todos.execute(command).onComplete(ar -> reply(ctx, 200, ar));
+  }
+
+  private void handleUpdate(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    JsonObject command = new JsonObject().put("op", Commands.UPDATE).put("list", ctx.pathParam("list"))
+        .put("id", ctx.pathParam("id")).put("date", body.getValue("date")).put("title", body.getValue("title"));
+    todos.execute(command).onComplete(ar -> reply(ctx, 200, ar));
+  }
+
+  private void handleDelete(RoutingContext ctx) {
+    JsonObject command = new JsonObject().put("op", Commands.DELETE).put("list", ctx.pathParam("list"))
+        .put("id", ctx.pathParam("id"));
+    todos.execute(command).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        Errors.send(ctx, ar.cause());
+      }
+    });
+  }
+
+  // ---- the book's routes (Elixir in Action, ch. 11): plain text, byte for byte ----
+
+  private void handleBookAdd(RoutingContext ctx) {
+    JsonObject command = new JsonObject().put("op", Commands.ADD).put("list", ctx.request().getParam("list"))
+        .put("date", ctx.request().getParam("date")).put("title", ctx.request().getParam("title"));
+    todos.execute(command).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("Content-Type", TEXT).end("OK");
+      } else {
+        Errors.send(ctx, ar.cause());
+      }
+    });
+  }
+
+  private void handleBookEntries(RoutingContext ctx) {
+    String date = ctx.request().getParam("date");
+    if (date == null) {
+      Errors.send(ctx, TodoException.badRequest("date is required (YYYY-MM-DD)"));
+      return;
+    }
+    JsonObject command = new JsonObject().put("op", Commands.ENTRIES).put("list", ctx.request().getParam("list"))
+        .put("date", date);
+    todos.execute(command).onComplete(ar -> {
+      if (ar.succeeded()) {
+        String lines = ((JsonArray) ar.result()).stream()
+            .map(e -> Entry.fromJson((JsonObject) e).toBookLine())
+            .collect(Collectors.joining("\n"));
+        ctx.response().putHeader("Content-Type", TEXT).end(lines);
+      } else {
+        Errors.send(ctx, ar.cause());
+      }
+    });
+  }
+
+  // ---- operations ----
+
+  private void handleHealth(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "UP"));
+  }
+
+  private void handleReady(RoutingContext ctx) {
+    if (ready.getAsBoolean()) {
+      json(ctx, 200, new JsonObject().put("status", "UP"));
+    } else {
+      Errors.send(ctx, 503, "this node is not serving (starting, draining or on the minority side)");
+    }
+  }
+
+  private void handleCluster(RoutingContext ctx) {
+    cluster.describe().onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));
+  }
+
+  // ---- helpers ----
+
+  /** The body as a JSON object, or null after answering 400. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      Object body = ctx.body().asJsonObject();
+      if (body == null) {
+        Errors.send(ctx, 400, "the body must be a JSON object");
+      }
+      return (JsonObject) body;
+    } catch (RuntimeException e) {
+      Errors.send(ctx, 400, "the body must be a JSON object");
+      return null;
+    }
+  }
+
+  private static void reply(RoutingContext ctx, int status, io.vertx.core.AsyncResult<Object> ar) {
+    if (ar.succeeded()) {
+      json(ctx, status, ar.result());
+    } else {
+      Errors.send(ctx, ar.cause());
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, Object body) {
+    String encoded = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : "null";
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(encoded);
+  }
+}

@@ -1,0 +1,175 @@
+package io.todocluster.node;
+
+import io.todocluster.Addresses;
+import io.todocluster.cluster.ClusterInfo;
+import io.todocluster.cluster.ClusterManagerFactory;
+import io.todocluster.cluster.NodeEndpoint;
+import io.todocluster.http.HttpApi;
+import io.todocluster.store.TodoStore;
+import io.todocluster.supervision.ChildSpec;
+import io.todocluster.supervision.ExitReason;
+import io.todocluster.supervision.RestartIntensity;
+import io.todocluster.supervision.Strategy;
+import io.todocluster.supervision.Supervisor;
+import io.todocluster.todo.CommandEndpoint;
+import io.todocluster.todo.TodoCache;
+import io.todocluster.todo.TodoService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: a clustered Vert.x instance on our Infinispan cluster manager, the store, and
+ * the root supervisor with its children, started in this order and stopped in reverse:
+ * <pre>
+ * root (one_for_one)
+ * ├── lists          DynamicSupervisor of the list processes (servers only)
+ * ├── commands       todo.commands on the event bus (servers only)
+ * ├── node-endpoint  answers questions about this node
+ * └── http           the HTTP routes
+ * </pre>
+ */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final EmbeddedCacheManager cacheManager;
+  private final AtomicReference<HttpApi> http = new AtomicReference<>();
+  private final TodoCache cache;
+  private Supervisor root;
+  private String rootDeployment;
+  private volatile boolean serving;
+
+  private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoCache cache) {
+    this.config = config;
+    this.vertx = vertx;
+    this.cacheManager = cacheManager;
+    this.cache = cache;
+  }
+
+  /** Joins the cluster (one member when alone) and starts the node's processes. */
+  public static Future<Node> start(NodeConfig config) {
+    // joining blocks for JGroups' join timeout and the caches' state transfer: not on an event loop
+    CompletableFuture<InfinispanClusterManager> joined =
+        CompletableFuture.supplyAsync(() -> ClusterManagerFactory.create(config));
+    return Future.fromCompletionStage(joined).compose(clusterManager -> {
+      String http = config.httpHost() + ":" + config.httpPort();
+      VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+          .setHost(config.clusterHost())
+          .setPort(config.busPort())
+          .setClusterNodeMetadata(ClusterInfo.metadata(config.name(), http, config.role().name().toLowerCase())));
+      EmbeddedCacheManager cacheManager = ClusterManagerFactory.cacheManager(clusterManager);
+      return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+          .recover(error -> stopQuietly(cacheManager).transform(v -> Future.failedFuture(error)))
+          .compose(vertx -> TodoStore.open(vertx, cacheManager)
+              .map(store -> new Node(config, vertx, cacheManager, new TodoCache(store, config.idleTimeout())))
+              .compose(node -> node.deployRoot(clusterManager).map(node))
+              .recover(error -> vertx.close()
+                  .eventually(() -> stopQuietly(cacheManager))
+                  .transform(v -> Future.failedFuture(error))));
+    });
+  }
+
+  private Future<Void> deployRoot(InfinispanClusterManager clusterManager) {
+    TodoService service = new TodoService(vertx, cache);
+    ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, config.name());
+    String nodeId = clusterManager.getNodeId();
+    List<ChildSpec> children = new ArrayList<>();
+    if (config.hostsProcesses()) {
+      children.add(ChildSpec.supervisor("lists", cache::newSupervisor));
+      children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service)));
+    }
+    children.add(ChildSpec.worker("node-endpoint", () -> new NodeEndpoint(nodeId, config.name(), cache::processCount)));
+    children.add(ChildSpec.worker("http", () -> {
+      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing);
+      http.set(api);
+      return api;
+    }));
+    root = new Supervisor("root", Strategy.ONE_FOR_ONE, RestartIntensity.defaults(), children,
+        Addresses.SUPERVISOR_EVENTS);
+    return vertx.deployVerticle(root).map(id -> {
+      rootDeployment = id;
+      serving = true;
+      log.info("node {} serves HTTP on {}:{} (node id {})", config.name(), config.httpHost(), httpPort(), nodeId);
+      return null;
+    });
+  }
+
+  /**
+   * Stops taking work, stops the supervision tree (children in reverse start order), then leaves
+   * the cluster: Vert.x first (it unregisters this node's consumers), then the cache manager.
+   */
+  public Future<Void> stop() {
+    serving = false;
+    log.info("node {} stopping", config.name());
+    Future<Void> tree = rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
+        ? vertx.undeploy(rootDeployment) : Future.succeededFuture();
+    // after vertx.close() no Vert.x thread is left to run callbacks: continue on plain Java futures
+    CompletableFuture<Void> stopped = tree.otherwiseEmpty().toCompletionStage().toCompletableFuture()
+        .thenCompose(v -> vertx.close().toCompletionStage())
+        .exceptionally(error -> {
+          log.warn("Vert.x did not close cleanly", error);
+          return null;
+        })
+        .thenRunAsync(this::stopCacheManager)
+        .thenRun(() -> log.info("node {} stopped", config.name()));
+    return Future.fromCompletionStage(stopped);
+  }
+
+  private void stopCacheManager() {
+    try {
+      cacheManager.stop();
+    } catch (RuntimeException error) {
+      log.warn("the cache manager did not stop cleanly", error);
+    }
+  }
+
+  /** Completes when the root supervisor has exited; abnormally means the node cannot go on. */
+  public Future<ExitReason> terminated() {
+    return root.terminated();
+  }
+
+  public boolean isServing() {
+    return serving && !root.terminated().isComplete();
+  }
+
+  public int httpPort() {
+    HttpApi api = http.get();
+    return api == null ? config.httpPort() : api.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public TodoCache cache() {
+    return cache;
+  }
+
+  public Supervisor rootSupervisor() {
+    return root;
+  }
+
+  private static Future<Void> stopQuietly(EmbeddedCacheManager cacheManager) {
+    return Future.fromCompletionStage(CompletableFuture.runAsync(cacheManager::stop))
+        .otherwise(error -> {
+          log.warn("the cache manager did not stop cleanly", error);
+          return null;
+        });
+  }
+}

@@ -1,0 +1,152 @@
+package io.todocluster.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.AdvancedCache;
+import org.infinispan.Cache;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.partitionhandling.AvailabilityException;
+import org.infinispan.commons.CacheException;
+
+/**
+ * The replicated database (the book's {@code Todo.Database}), on Infinispan caches owned by the
+ * cache manager of the cluster manager. One key per entry ({@code list/id}) so that a write does
+ * not grow with the list; every key of a list lives with its list's owners (see
+ * {@link ListGrouper}). Only asynchronous cache calls are made, and their results are handed back
+ * on the caller's context: nothing here blocks an event loop. Writes are synchronous replication
+ * plus write-through persistence, so a completed future means the write is stored.
+ */
+public final class TodoStore {
+
+  public static final String ENTRIES = "todo-entries";
+  public static final String LISTS = "todo-lists";
+  public static final String IDEMPOTENCY = "todo-idempotency";
+
+  private static final String TOMBSTONE = "deleted";
+
+  /** Idempotency records are kept a day: long enough for any client's retries. */
+  private static final long IDEMPOTENCY_HOURS = 24;
+
+  private final Vertx vertx;
+  private final AdvancedCache<String, String> entries;
+  private final AdvancedCache<String, String> lists;
+  private final AdvancedCache<String, String> idempotency;
+
+  private TodoStore(Vertx vertx, Cache<String, String> entries, Cache<String, String> lists,
+      Cache<String, String> idempotency) {
+    this.vertx = vertx;
+    this.entries = entries.getAdvancedCache();
+    this.lists = lists.getAdvancedCache();
+    this.idempotency = idempotency.getAdvancedCache();
+  }
+
+  /** Starts the caches (a blocking step, so it runs on a worker). */
+  public static Future<TodoStore> open(Vertx vertx, EmbeddedCacheManager manager) {
+    return vertx.executeBlocking(() -> new TodoStore(vertx,
+        manager.getCache(ENTRIES), manager.getCache(LISTS), manager.getCache(IDEMPOTENCY)), false);
+  }
+
+  public Future<StoredList> load(String list) {
+    Context context = vertx.getOrCreateContext();
+    return fromStage(lists.getAsync(list), context).compose(head -> {
+      ListMeta meta = head == null ? ListMeta.EMPTY : ListMeta.decode(head);
+      Set<String> keys = new HashSet<>();
+      for (long id = 1; id < meta.nextId(); id++) {
+        keys.add(entryKey(list, id));
+      }
+      if (keys.isEmpty()) {
+        return Future.succeededFuture(new StoredList(meta, Map.of()));
+      }
+      return fromStage(entries.getAllAsync(keys), context).map(found -> {
+        Map<Long, JsonObject> byId = new HashMap<>();
+        found.values().forEach(json -> {
+          JsonObject entry = new JsonObject(json);
+          if (!isTombstone(entry)) {
+            byId.put(entry.getLong("id"), entry);
+          }
+        });
+        return new StoredList(meta, byId);
+      });
+    });
+  }
+
+  /**
+   * Moves a list's head from {@code expected} to {@code next}, only if nobody moved it since;
+   * fails with {@link StaleWriterException} otherwise.
+   */
+  public Future<ListMeta> advance(String list, ListMeta expected, ListMeta next) {
+    Context context = vertx.getOrCreateContext();
+    CompletionStage<Boolean> swapped = expected.version() == 0
+        ? lists.putIfAbsentAsync(list, next.encode()).thenApply(previous -> previous == null)
+        : lists.replaceAsync(list, expected.encode(), next.encode());
+    return fromStage(swapped, context).compose(ok -> ok
+        ? Future.succeededFuture(next)
+        : Future.failedFuture(new StaleWriterException(list, expected)));
+  }
+
+  public Future<Void> putEntry(String list, long id, JsonObject entry) {
+    return fromStage(entries.putAsync(entryKey(list, id), entry.encode()), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  /**
+   * Replaces an entry by a tombstone rather than removing its key: a retried add with an
+   * idempotency key must be able to tell "deleted since" from "never written".
+   */
+  public Future<Void> removeEntry(String list, long id) {
+    String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).encode();
+    return fromStage(entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  /** One stored entry, a tombstone (see {@link #isTombstone}) or null if it was never written. */
+  public Future<JsonObject> entry(String list, long id) {
+    return fromStage(entries.getAsync(entryKey(list, id)), vertx.getOrCreateContext())
+        .map(json -> json == null ? null : new JsonObject(json));
+  }
+
+  public static boolean isTombstone(JsonObject entry) {
+    return entry.getBoolean(TOMBSTONE, false);
+  }
+
+  /** What a write with this idempotency key answered the first time, or null. */
+  public Future<JsonObject> idempotent(String list, String key) {
+    return fromStage(idempotency.getAsync(idempotencyKey(list, key)), vertx.getOrCreateContext())
+        .map(json -> json == null ? null : new JsonObject(json));
+  }
+
+  public Future<Void> rememberIdempotent(String list, String key, JsonObject result) {
+    return fromStage(idempotency.putAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS, TimeUnit.HOURS),
+        vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  static String entryKey(String list, long id) {
+    return list + ListGrouper.SEPARATOR + id;
+  }
+
+  static String idempotencyKey(String list, String key) {
+    return list + ListGrouper.SEPARATOR + key;
+  }
+
+  private static <T> Future<T> fromStage(CompletionStage<T> stage, Context context) {
+    return Future.fromCompletionStage(stage, context).recover(error -> Future.failedFuture(translate(error)));
+  }
+
+  private static Throwable translate(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof AvailabilityException) {
+      return new StoreUnavailableException("the store is not available on this side of a partition", cause);
+    }
+    if (cause instanceof CacheException && cause.getMessage() != null && cause.getMessage().contains("not running")) {
+      return new StoreUnavailableException("the store is stopping", cause);
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,62 @@
+package io.todocluster.todo;
+
+import io.todocluster.Addresses;
+import io.todocluster.store.TodoStore;
+import io.todocluster.supervision.ChildSpec;
+import io.todocluster.supervision.DynamicSupervisor;
+import io.todocluster.supervision.Restart;
+import io.todocluster.supervision.RestartIntensity;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * This node's list processes (the book's {@code Todo.Cache}): finds a list's process or starts it
+ * under the node's {@link DynamicSupervisor}. The supervisor itself is a supervised child that may
+ * be restarted, so the cache always asks the current incarnation.
+ */
+public final class TodoCache {
+
+  /** Enough for a million idle lists on one node; the bound exists so that memory is bounded too. */
+  public static final int MAX_LISTS = 2_000_000;
+
+  private final TodoStore store;
+  private final Duration idleTimeout;
+  private final AtomicReference<DynamicSupervisor> supervisor = new AtomicReference<>();
+
+  public TodoCache(TodoStore store, Duration idleTimeout) {
+    this.store = store;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /**
+   * A new incarnation of the lists' supervisor, for the root supervisor's child spec. Each list
+   * has its own restart window, so one list that crashes in a loop is given up alone.
+   */
+  public DynamicSupervisor newSupervisor() {
+    DynamicSupervisor lists = new DynamicSupervisor("lists", RestartIntensity.defaults(), MAX_LISTS,
+        Addresses.SUPERVISOR_EVENTS).withChildIntensity(RestartIntensity.defaults());
+    supervisor.set(lists);
+    return lists;
+  }
+
+  /** Makes sure the list's process runs on this node; completes once it answers messages. */
+  public Future<Void> ensureRunning(String list) {
+    DynamicSupervisor lists = supervisor.get();
+    if (lists == null) {
+      return Future.failedFuture(TodoException.unavailable("this node is not serving lists"));
+    }
+    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, idleTimeout))
+        .withRestart(Restart.TRANSIENT);
+    return lists.startChild(spec).mapEmpty();
+  }
+
+  public int processCount() {
+    DynamicSupervisor lists = supervisor.get();
+    return lists == null ? 0 : lists.size();
+  }
+
+  public DynamicSupervisor supervisor() {
+    return supervisor.get();
+  }
+}

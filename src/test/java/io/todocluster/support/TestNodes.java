@@ -1,0 +1,56 @@
+package io.todocluster.support;
+
+import io.todocluster.node.Node;
+import io.todocluster.node.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Nodes for tests: loopback only, ephemeral ports, their own data dir. */
+public final class TestNodes {
+
+  private TestNodes() {
+  }
+
+  public static NodeConfig config(String name, Path dataDir, Duration idleTimeout) {
+    return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", freePort(), 0, List.of(), 0, dataDir,
+        NodeConfig.Role.SERVER, null, idleTimeout, 2);
+  }
+
+  public static NodeConfig config(String name, Path dataDir) {
+    return config(name, dataDir, Duration.ofSeconds(60));
+  }
+
+  /** Starts a node and waits for it (tests run on the JUnit thread, never on an event loop). */
+  public static Node start(NodeConfig config) {
+    try {
+      return Node.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + config.name() + " did not start", e);
+    }
+  }
+
+  public static void stop(Node node) {
+    if (node == null) {
+      return;
+    }
+    try {
+      node.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node did not stop", e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
