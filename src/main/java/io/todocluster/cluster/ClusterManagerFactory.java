@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * started here, not by Vert.x: with a cache manager handed in, {@code InfinispanClusterManager}
  * neither starts nor stops it. So the node owns it and shuts down in this order:
  * {@code vertx.close()} (undeploys, unregisters from the event bus, leaves the cluster manager),
- * then {@code cacheManager(clusterManager).stop()} (leaves the JGroups cluster, closes the stores).
+ * then {@code cacheManager(clusterManager).stop()} (leaves the JGroups cluster, closes the stores;
+ * blocking, so not on an event loop). Stopping the cache manager first would pull the caches from
+ * under Vert.x's own shutdown. If {@code buildClustered} fails, the caller still stops it.
  */
 public final class ClusterManagerFactory {
 
@@ -59,10 +61,11 @@ public final class ClusterManagerFactory {
     // the fat jar's launcher may leave the context class loader null (as vertx-infinispan notes)
     global.classLoader(loader);
     global.transport()
-        .nodeName(config.name())
+        .nodeName(incarnationName(config.name()))
         .stack(STACK)
         .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config));
-    // file stores resolve their relative paths against this, and refuse paths outside it
+    // each store cache's file store goes to <this>/<cache name>; Infinispan refuses store paths
+    // outside it. Global state also keeps the node's persistent identity here.
     global.globalState().enable()
         .persistentLocation(config.dataDir().resolve("infinispan").toAbsolutePath().toString());
     for (String cache : STORE_CACHES) {
@@ -73,6 +76,16 @@ public final class ClusterManagerFactory {
     DefaultCacheManager cacheManager = new DefaultCacheManager(holder, true);
     LOG.info("Cluster node {} joined, members {}", config.name(), cacheManager.getMembers());
     return new InfinispanClusterManager(cacheManager);
+  }
+
+  /**
+   * The member name of this run of the node: its configured name plus a random suffix. The member
+   * name is also the Vert.x node id, by which the cluster cleans up a departed member's event bus
+   * subscriptions; a node restarted under the same id before its dead self left the view would
+   * have its fresh subscriptions removed with the old ones. The plain name is shown to users.
+   */
+  static String incarnationName(String name) {
+    return name + "-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
   }
 
   /** The cache manager the cluster manager wraps: the store's caches, and the node's to stop. */

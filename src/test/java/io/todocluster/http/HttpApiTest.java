@@ -78,4 +78,100 @@ class HttpApiTest {
     assertThat(entries.getHeader("Content-Type")).startsWith("text/plain");
     assertThat(entries.bodyAsString()).isEqualTo("2023-12-19 Dentist\n2023-12-19 Movies");
   }
+  @Test
+  @DisplayName("an entry can be updated and deleted; absent ones answer 404")
+  void updateAndDelete() throws Exception {
+    long id = post("/api/lists/carol/entries", "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}").bodyAsJsonObject().getLong("id");
+    var updated = await(client.put("/api/lists/carol/entries/" + id).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"title\":\"Doctor\"}")));
+    assertThat(updated.statusCode()).isEqualTo(200);
+    assertThat(updated.bodyAsJsonObject()).isEqualTo(new JsonObject().put("id", id).put("date", "2026-11-22").put("title", "Doctor"));
+
+    var deleted = await(client.delete("/api/lists/carol/entries/" + id).send());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertThat(await(client.delete("/api/lists/carol/entries/" + id).send()).statusCode()).isEqualTo(404);
+    var missing = await(client.put("/api/lists/carol/entries/99").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"title\":\"x\"}")));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.bodyAsJsonObject().getString("error")).contains("99");
+
+    var next = post("/api/lists/carol/entries", "{\"date\":\"2026-11-22\",\"title\":\"Again\"}");
+    assertThat(next.bodyAsJsonObject().getLong("id")).as("ids are never reused").isEqualTo(id + 1);
+    assertThat(await(client.get("/api/lists/carol/entries").send()).bodyAsJsonArray()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a retried POST with the same Idempotency-Key answers the first result and adds once")
+  void idempotentAdd() throws Exception {
+    String body = "{\"date\":\"2026-11-22\",\"title\":\"Once\"}";
+    var first = await(client.post("/api/lists/dave/entries").putHeader("Content-Type", "application/json")
+        .putHeader("Idempotency-Key", "k-1").sendBuffer(Buffer.buffer(body)));
+    var retry = await(client.post("/api/lists/dave/entries").putHeader("Content-Type", "application/json")
+        .putHeader("Idempotency-Key", "k-1").sendBuffer(Buffer.buffer(body)));
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(retry.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    assertThat(await(client.get("/api/lists/dave/entries").send()).bodyAsJsonArray()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an unknown list is an empty array")
+  void unknownList() throws Exception {
+    var response = await(client.get("/api/lists/nobody-here/entries").send());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonArray()).isEqualTo(new JsonArray());
+  }
+
+  @Test
+  @DisplayName("every bad input is a 4xx with a JSON error naming the problem")
+  void rejectedInputs() throws Exception {
+    String longName = "a".repeat(129);
+    expectError(post("/api/lists/" + longName + "/entries", "{\"date\":\"2026-11-22\",\"title\":\"t\"}"), 400, "list");
+    expectError(post("/api/lists/bad%20name/entries", "{\"date\":\"2026-11-22\",\"title\":\"t\"}"), 400, "list");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-02-30\",\"title\":\"t\"}"), 400, "calendar date");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-1-1\",\"title\":\"t\"}"), 400, "date");
+    expectError(post("/api/lists/eve/entries", "{\"title\":\"t\"}"), 400, "date");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-11-22\",\"title\":\"\"}"), 400, "title");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-11-22\",\"title\":\"" + "x".repeat(1001) + "\"}"), 400, "title");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-11-22\",\"title\":42}"), 400, "title");
+    expectError(post("/api/lists/eve/entries", "{not json"), 400, "JSON");
+    expectError(post("/api/lists/eve/entries", "[1,2]"), 400, "JSON object");
+    expectError(post("/api/lists/eve/entries", "{\"date\":\"2026-11-22\",\"title\":\"" + "x".repeat(70_000) + "\"}"), 413, "64 KiB");
+    expectError(await(client.post("/api/lists/eve/entries").putHeader("Content-Type", "text/plain")
+        .sendBuffer(Buffer.buffer("hi"))), 415, "application/json");
+    expectError(await(client.put("/api/lists/eve/entries/abc").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"title\":\"x\"}"))), 400, "id");
+    expectError(await(client.put("/api/lists/eve/entries/1").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{}"))), 400, "date or a title");
+    expectError(await(client.post("/api/lists/eve/entries").putHeader("Content-Type", "application/json")
+        .putHeader("Idempotency-Key", "x".repeat(300)).sendBuffer(Buffer.buffer("{\"date\":\"2026-11-22\",\"title\":\"t\"}"))), 400, "Idempotency-Key");
+    expectError(await(client.get("/api/lists/eve/entries?date=yesterday").send()), 400, "date");
+    expectError(await(client.get("/no/such/route").send()), 404, "no such route");
+    expectError(await(client.patch("/api/lists/eve/entries").send()), 405, "not allowed");
+    expectError(await(client.post("/add_entry?list=eve&date=2026-13-01&title=x").send()), 400, "date");
+    expectError(await(client.post("/add_entry?date=2026-11-01&title=x").send()), 400, "list");
+    expectError(await(client.get("/entries?list=eve").send()), 400, "date");
+    assertThat(await(client.get("/api/lists/eve/entries").send()).bodyAsJsonArray()).as("nothing was added").isEmpty();
+  }
+
+  private static void expectError(HttpResponse<Buffer> response, int status, String mention) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(response.bodyAsJsonObject().getString("error")).contains(mention).doesNotContain("Exception");
+  }
+
+  @Test
+  @DisplayName("health, readiness and the cluster view answer on a lone node")
+  void operationsRoutes() throws Exception {
+    assertThat(await(client.get("/health").send()).statusCode()).isEqualTo(200);
+    assertThat(await(client.get("/ready").send()).statusCode()).isEqualTo(200);
+    JsonObject cluster = await(client.get("/api/cluster").send()).bodyAsJsonObject();
+    assertThat(cluster.getString("node")).isEqualTo("http-test");
+    assertThat(cluster.getString("partition")).isEqualTo("majority");
+    assertThat(cluster.getJsonArray("members")).hasSize(1);
+    JsonObject member = cluster.getJsonArray("members").getJsonObject(0);
+    assertThat(member.getString("name")).isEqualTo("http-test");
+    assertThat(member.getString("role")).isEqualTo("server");
+    assertThat(member.getInteger("processes")).isGreaterThanOrEqualTo(0);
+    assertThat(member.getString("nodeId")).startsWith("http-test-");
+  }
 }
