@@ -55,17 +55,18 @@ final class ChildProcess implements Deployable {
       return stop.recover(error -> Future.succeededFuture());
     }
     // a failing or hanging stop() still ends the child: the supervisor's decision is final
-    Promise<Void> ended = Promise.promise();
-    long timer = context.owner().setTimer(Math.max(1, shutdown.toMillis()), id -> {
-      if (ended.tryComplete()) {
-        killed = true;
-      }
-    });
+    // killed is set before the undeploy can complete: completing ended first let the supervisor
+    // read killed while the timer had not yet set it
+    Promise<Boolean> ended = Promise.promise();
+    long timer = context.owner().setTimer(Math.max(1, shutdown.toMillis()), id -> ended.tryComplete(true));
     stop.onComplete(ar -> {
       context.owner().cancelTimer(timer);
-      ended.tryComplete();
+      ended.tryComplete(false);
     });
-    return ended.future();
+    return ended.future().map(wasKilled -> {
+      killed = wasKilled;
+      return null;
+    });
   }
 
   /** The supervisor is about to undeploy this child: whatever happens now is not an exit. */

@@ -37,7 +37,10 @@ final class ChildRunner {
     ChildProcess[] self = new ChildProcess[1];
     ChildProcess process;
     try {
-      process = new ChildProcess(spec, reason -> home.runOnContext(v -> onExit.accept(self[0], reason)));
+      // an exit can come before the deployment has completed here (a child that exits in its start,
+      // or crashes right after it): hold it until then, so that the supervisor knows the process
+      process = new ChildProcess(spec, reason -> deployed.future()
+          .onComplete(ar -> home.runOnContext(v -> onExit.accept(self[0], reason))));
     } catch (Throwable error) {
       return Future.failedFuture(error);
     }

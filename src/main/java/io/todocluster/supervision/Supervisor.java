@@ -213,10 +213,12 @@ public class Supervisor extends VerticleBase {
     Future<Void> chain = Future.succeededFuture();
     for (int i = group.size() - 1; i >= 0; i--) {
       Child child = group.get(i);
-      chain = chain.compose(v -> stopOne(child));
+      // decided before the stop is chained: on a completed chain compose runs stopOne at once,
+      // which clears child.process, and the temporary child would then be restarted
       if (child.spec.restart() == Restart.TEMPORARY && child.process != null && !exiting) {
         children.remove(child);
       }
+      chain = chain.compose(v -> stopOne(child));
     }
     return chain;
   }
