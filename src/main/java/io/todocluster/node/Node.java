@@ -64,7 +64,9 @@ public final class Node {
     CompletableFuture<InfinispanClusterManager> joined =
         CompletableFuture.supplyAsync(() -> ClusterManagerFactory.create(config));
     return Future.fromCompletionStage(joined).compose(clusterManager -> {
-      String http = config.httpHost() + ":" + config.httpPort();
+      // a wildcard bind is not an address others can use: advertise the cluster host instead
+      String httpHost = config.httpHost().equals("0.0.0.0") ? config.clusterHost() : config.httpHost();
+      String http = httpHost + ":" + config.httpPort();
       VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
           .setHost(config.clusterHost())
           .setPort(config.busPort())
