@@ -51,7 +51,7 @@ public final class TodoService {
           if (!(error instanceof ReplyException reply)) {
             return Future.failedFuture(error);
           }
-          boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS;
+          boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS || discarded(reply);
           boolean notApplied = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
               && reply.failureCode() == TodoServer.NOT_APPLIED;
           if ((absent || notApplied) && attempt < MAX_ATTEMPTS) {
@@ -62,6 +62,15 @@ public final class TodoService {
           }
           return Future.failedFuture(translate(reply));
         });
+  }
+
+  /**
+   * Vert.x answers a request that was queued for a consumer unregistered before handling it
+   * (the process stopped meanwhile) with a TIMEOUT failure saying so: the process never saw it.
+   */
+  private static boolean discarded(ReplyException reply) {
+    return reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
+        && reply.getMessage().startsWith("Discarded the request");
   }
 
   private static TodoException translate(ReplyException reply) {
