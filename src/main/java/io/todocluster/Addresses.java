@@ -12,6 +12,9 @@ public final class Addresses {
   /** Membership, partition and process events (the contract). */
   public static final String CLUSTER_EVENTS = "cluster.events";
 
+  /** A node about to leave announces itself here, so that every node stops placing work on it. */
+  public static final String CLUSTER_LEAVING = "cluster.leaving";
+
   /** Reports of every supervisor decision. */
   public static final String SUPERVISOR_EVENTS = io.todocluster.supervision.SupervisorEvents.DEFAULT_ADDRESS;
 
@@ -33,5 +36,15 @@ public final class Addresses {
   /** A node's own address, for questions about that node (its process count, its name). */
   public static String node(String nodeId) {
     return NODE_PREFIX + nodeId;
+  }
+
+  /** Where other nodes send the commands of the lists this node owns. */
+  public static String nodeCommands(String nodeId) {
+    return NODE_PREFIX + nodeId + ".commands";
+  }
+
+  /** Where a leaving node hands the lists it ran to their new owner. */
+  public static String nodeAdopt(String nodeId) {
+    return NODE_PREFIX + nodeId + ".adopt";
   }
 }

@@ -25,11 +25,13 @@ public final class ClusterInfo {
 
   private final Vertx vertx;
   private final ClusterManager clusterManager;
+  private final Membership membership;
   private final String name;
 
-  public ClusterInfo(Vertx vertx, ClusterManager clusterManager, String name) {
+  public ClusterInfo(Vertx vertx, ClusterManager clusterManager, Membership membership, String name) {
     this.vertx = vertx;
     this.clusterManager = clusterManager;
+    this.membership = membership;
     this.name = name;
   }
 
@@ -40,7 +42,7 @@ public final class ClusterInfo {
 
   public Future<JsonObject> describe() {
     List<Future<JsonObject>> members = new ArrayList<>();
-    for (String nodeId : clusterManager.getNodes()) {
+    for (String nodeId : membership.members()) {
       members.add(member(nodeId));
     }
     return Future.join(members).transform(ar -> {
@@ -49,7 +51,7 @@ public final class ClusterInfo {
       return Future.succeededFuture(new JsonObject()
           .put("node", name)
           .put("members", list)
-          .put("partition", "majority"));
+          .put("partition", membership.isMinority() ? "minority" : "majority"));
     });
   }
 

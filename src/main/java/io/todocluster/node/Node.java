@@ -3,6 +3,9 @@ package io.todocluster.node;
 import io.todocluster.Addresses;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.cluster.ClusterManagerFactory;
+import io.todocluster.cluster.ClusterSupervisor;
+import io.todocluster.cluster.Membership;
+import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.cluster.NodeEndpoint;
 import io.todocluster.http.HttpApi;
 import io.todocluster.store.TodoStore;
@@ -47,15 +50,22 @@ public final class Node {
   private final EmbeddedCacheManager cacheManager;
   private final AtomicReference<HttpApi> http = new AtomicReference<>();
   private final TodoCache cache;
+  private final Membership membership;
+  private final ClusterSupervisor clusterSupervisor;
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
 
-  private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoCache cache) {
+  private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoStore store,
+      InfinispanClusterManager clusterManager) {
     this.config = config;
     this.vertx = vertx;
     this.cacheManager = cacheManager;
-    this.cache = cache;
+    ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, clusterManager.getNodeId());
+    this.cache = new TodoCache(store, registry, config.idleTimeout());
+    this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
+    this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
+        cache::ensureRunning, cache::stop, cache::lists);
   }
 
   /** Joins the cluster (one member when alone) and starts the node's processes. */
@@ -75,7 +85,8 @@ public final class Node {
       return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
           .recover(error -> stopQuietly(cacheManager).transform(v -> Future.failedFuture(error)))
           .compose(vertx -> TodoStore.open(vertx, cacheManager)
-              .map(store -> new Node(config, vertx, cacheManager, new TodoCache(store, config.idleTimeout())))
+              // starting the registry cache blocks: a worker builds the node
+              .compose(store -> vertx.executeBlocking(() -> new Node(config, vertx, cacheManager, store, clusterManager), false))
               .compose(node -> node.deployRoot(clusterManager).map(node))
               .recover(error -> vertx.close()
                   .eventually(() -> stopQuietly(cacheManager))
@@ -84,14 +95,16 @@ public final class Node {
   }
 
   private Future<Void> deployRoot(InfinispanClusterManager clusterManager) {
-    TodoService service = new TodoService(vertx, cache);
-    ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, config.name());
+    membership.start();
+    TodoService service = new TodoService(vertx, cache, membership);
+    ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
     String nodeId = clusterManager.getNodeId();
     List<ChildSpec> children = new ArrayList<>();
     if (config.hostsProcesses()) {
       children.add(ChildSpec.supervisor("lists", cache::newSupervisor));
-      children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service)));
     }
+    // a client sends commands too: todo.commands routes them to the owners
+    children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId)));
     children.add(ChildSpec.worker("node-endpoint", () -> new NodeEndpoint(nodeId, config.name(), cache::processCount)));
     children.add(ChildSpec.worker("http", () -> {
       HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing);
@@ -100,7 +113,8 @@ public final class Node {
     }));
     root = new Supervisor("root", Strategy.ONE_FOR_ONE, RestartIntensity.defaults(), children,
         Addresses.SUPERVISOR_EVENTS);
-    return vertx.deployVerticle(root).map(id -> {
+    Future<Void> placed = config.hostsProcesses() ? clusterSupervisor.start() : Future.succeededFuture();
+    return placed.compose(v -> vertx.deployVerticle(root)).map(id -> {
       rootDeployment = id;
       serving = true;
       log.info("node {} serves HTTP on {}:{} (node id {})", config.name(), config.httpHost(), httpPort(), nodeId);
@@ -115,8 +129,15 @@ public final class Node {
   public Future<Void> stop() {
     serving = false;
     log.info("node {} stopping", config.name());
-    Future<Void> tree = rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
-        ? vertx.undeploy(rootDeployment) : Future.succeededFuture();
+    Future<Void> handedOff = Future.succeededFuture();
+    if (config.hostsProcesses() && rootDeployment != null) {
+      membership.leave();
+      handedOff = clusterSupervisor.handOffAll().otherwiseEmpty();
+    }
+    Future<Void> tree = handedOff.compose(v -> rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
+        ? vertx.undeploy(rootDeployment) : Future.succeededFuture())
+        .eventually(clusterSupervisor::stop)
+        .onComplete(ar -> membership.stop());
     // after vertx.close() no Vert.x thread is left to run callbacks: continue on plain Java futures
     CompletableFuture<Void> stopped = tree.otherwiseEmpty().toCompletionStage().toCompletableFuture()
         .thenCompose(v -> vertx.close().toCompletionStage())
@@ -143,7 +164,7 @@ public final class Node {
   }
 
   public boolean isServing() {
-    return serving && !root.terminated().isComplete();
+    return serving && !root.terminated().isComplete() && !membership.isMinority();
   }
 
   public int httpPort() {
@@ -161,6 +182,10 @@ public final class Node {
 
   public TodoCache cache() {
     return cache;
+  }
+
+  public Membership membership() {
+    return membership;
   }
 
   public Supervisor rootSupervisor() {

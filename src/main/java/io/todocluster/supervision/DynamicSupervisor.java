@@ -151,6 +151,11 @@ public class DynamicSupervisor extends VerticleBase {
     });
   }
 
+  /** The ids of the current children, as a snapshot; safe to call from any thread. */
+  public List<String> childIds() {
+    return List.copyOf(children.keySet());
+  }
+
   public int size() {
     return children.size();
   }

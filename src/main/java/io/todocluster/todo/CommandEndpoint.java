@@ -8,27 +8,33 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Serves {@code todo.commands} on the event bus (the contract): a request per command, the reply
- * as the HTTP body would be, failures as {@code ReplyException}s whose code is the HTTP status.
+ * as the HTTP body would be, failures as {@code ReplyException}s whose code is the HTTP status;
+ * and this node's own command address, where other nodes route the commands of lists it owns.
  */
 public final class CommandEndpoint extends VerticleBase {
 
   private final TodoService service;
+  private final String nodeId;
 
-  public CommandEndpoint(TodoService service) {
+  public CommandEndpoint(TodoService service, String nodeId) {
     this.service = service;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<Object>consumer(Addresses.TODO_COMMANDS, this::handle).completion();
+    return Future.all(
+        vertx.eventBus().<Object>consumer(Addresses.TODO_COMMANDS, m -> handle(m, false)).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.nodeCommands(nodeId), m -> handle(m, true)).completion());
   }
 
-  private void handle(Message<Object> message) {
+  /** From a client anywhere, or routed here by another node because this node owns the list. */
+  private void handle(Message<Object> message, boolean routedHere) {
     if (!(message.body() instanceof JsonObject command)) {
       message.fail(400, "a command must be a JSON object");
       return;
     }
-    service.execute(command).onComplete(ar -> {
+    (routedHere ? service.executeHere(command) : service.execute(command)).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else if (ar.cause() instanceof TodoException e) {

@@ -1,6 +1,7 @@
 package io.todocluster.todo;
 
 import io.todocluster.Addresses;
+import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
 import io.todocluster.supervision.DynamicSupervisor;
@@ -21,11 +22,13 @@ public final class TodoCache {
   public static final int MAX_LISTS = 2_000_000;
 
   private final TodoStore store;
+  private final ProcessRegistry registry;
   private final Duration idleTimeout;
   private final AtomicReference<DynamicSupervisor> supervisor = new AtomicReference<>();
 
-  public TodoCache(TodoStore store, Duration idleTimeout) {
+  public TodoCache(TodoStore store, ProcessRegistry registry, Duration idleTimeout) {
     this.store = store;
+    this.registry = registry;
     this.idleTimeout = idleTimeout;
   }
 
@@ -46,9 +49,27 @@ public final class TodoCache {
     if (lists == null) {
       return Future.failedFuture(TodoException.unavailable("this node is not serving lists"));
     }
-    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, idleTimeout))
+    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout))
         .withRestart(Restart.TRANSIENT);
     return lists.startChild(spec).mapEmpty();
+  }
+
+  /** Stops the list's process here (for a move to another node); done when it is gone. */
+  public Future<Void> stop(String list) {
+    DynamicSupervisor lists = supervisor.get();
+    return lists == null ? Future.succeededFuture() : lists.terminateChild(list).otherwiseEmpty();
+  }
+
+  /** The lists whose processes run here. */
+  public java.util.Collection<String> lists() {
+    DynamicSupervisor lists = supervisor.get();
+    return lists == null ? java.util.List.of() : lists.childIds();
+  }
+
+  /** Whether this node runs list processes now (a server whose lists' supervisor is up). */
+  public boolean serving() {
+    DynamicSupervisor lists = supervisor.get();
+    return lists != null && !lists.terminated().isComplete();
   }
 
   public int processCount() {

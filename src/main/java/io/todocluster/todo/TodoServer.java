@@ -1,6 +1,7 @@
 package io.todocluster.todo;
 
 import io.todocluster.Addresses;
+import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.store.ListMeta;
 import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
@@ -39,6 +40,7 @@ public final class TodoServer extends VerticleBase {
 
   private final String list;
   private final TodoStore store;
+  private final ProcessRegistry registry;
   private final Duration idleTimeout;
   private final Deque<Message<JsonObject>> writes = new ArrayDeque<>();
   private TodoList todo;
@@ -47,9 +49,10 @@ public final class TodoServer extends VerticleBase {
   private boolean stopping;
   private long lastActivity;
 
-  public TodoServer(String list, TodoStore store, Duration idleTimeout) {
+  public TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout) {
     this.list = list;
     this.store = store;
+    this.registry = registry;
     this.idleTimeout = idleTimeout;
   }
 
@@ -59,6 +62,7 @@ public final class TodoServer extends VerticleBase {
         .map(this::restore)
         .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.listProcess(list), this::handle).completion())
         .onSuccess(v -> {
+          registry.register(list);
           lastActivity = System.nanoTime();
           vertx.setTimer(idleTimeout.toMillis(), this::checkIdle);
         });
@@ -70,6 +74,7 @@ public final class TodoServer extends VerticleBase {
     // not yet applied, so safe for the caller to retry on the next incarnation
     writes.forEach(m -> m.fail(NOT_APPLIED, "the list's process is stopping"));
     writes.clear();
+    registry.unregister(list);
     return Future.succeededFuture();
   }
 
@@ -133,7 +138,7 @@ public final class TodoServer extends VerticleBase {
     if (key == null) {
       return addNew(date, title, null);
     }
-    return store.idempotent(list, key)
+    return priorAnswer(key, command)
         .compose(prior -> prior == null ? addNew(date, title, key) : replay(prior));
   }
 
@@ -170,36 +175,73 @@ public final class TodoServer extends VerticleBase {
     });
   }
 
+  /**
+   * Updates and deletes are written entry first, idempotency record last: a retry of one that
+   * stopped in between applies it again, which for both gives the same state.
+   */
   private Future<JsonObject> update(JsonObject command) {
     long id = command.getLong("id");
-    String date = command.getString("date");
-    if (todo.get(id).isEmpty()) {
-      return Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'"));
-    }
-    Entry old = todo.get(id).get();
-    Entry updated = new Entry(id, date == null ? old.date() : LocalDate.parse(date),
-        command.getString("title", old.title()));
-    return advance(head.nextId())
-        .compose(v -> store.putEntry(list, id, updated.toJson()))
-        .map(v -> {
-          todo.put(updated);
-          publish("updated", updated.toJson());
-          return updated.toJson();
-        });
+    String key = command.getString("idempotencyKey");
+    return priorAnswer(key, command).compose(prior -> {
+      if (prior != null) {
+        return Future.succeededFuture(prior);
+      }
+      if (todo.get(id).isEmpty()) {
+        return Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'"));
+      }
+      Entry old = todo.get(id).get();
+      String date = command.getString("date");
+      Entry updated = new Entry(id, date == null ? old.date() : LocalDate.parse(date),
+          command.getString("title", old.title()));
+      return advance(head.nextId())
+          .compose(v -> store.putEntry(list, id, updated.toJson()))
+          .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, updated.toJson()))
+          .map(v -> {
+            todo.put(updated);
+            publish("updated", updated.toJson());
+            return updated.toJson();
+          });
+    });
   }
 
   private Future<JsonObject> delete(JsonObject command) {
     long id = command.getLong("id");
-    if (todo.get(id).isEmpty()) {
-      return Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'"));
+    String key = command.getString("idempotencyKey");
+    return priorAnswer(key, command).compose(prior -> {
+      if (prior != null) {
+        return Future.succeededFuture(null);
+      }
+      if (todo.get(id).isEmpty()) {
+        return deletedByAnEarlierAttempt(command, id).compose(gone -> gone ? Future.succeededFuture(null)
+            : Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'")));
+      }
+      return advance(head.nextId())
+          .compose(v -> store.removeEntry(list, id))
+          .compose(v -> key == null ? Future.succeededFuture()
+              : store.rememberIdempotent(list, key, new JsonObject().put("deleted", id)))
+          .map(v -> {
+            todo.delete(id);
+            publish("deleted", new JsonObject().put("id", id));
+            return null;
+          });
+    });
+  }
+
+  /** The answer an earlier attempt of this command gave, looked up only when it may exist. */
+  private Future<JsonObject> priorAnswer(String key, JsonObject command) {
+    boolean mayExist = key != null && (command.getBoolean("retry", false) || !key.startsWith(TodoService.INTERNAL_KEY_PREFIX));
+    return mayExist ? store.idempotent(list, key) : Future.succeededFuture();
+  }
+
+  /**
+   * A delete re-sent by a node (its first attempt may have removed the entry and stopped before
+   * its record). Only a re-send counts: a new delete of a deleted entry is a 404.
+   */
+  private Future<Boolean> deletedByAnEarlierAttempt(JsonObject command, long id) {
+    if (!command.getBoolean("retry", false)) {
+      return Future.succeededFuture(false);
     }
-    return advance(head.nextId())
-        .compose(v -> store.removeEntry(list, id))
-        .map(v -> {
-          todo.delete(id);
-          publish("deleted", new JsonObject().put("id", id));
-          return null;
-        });
+    return store.entry(list, id).map(stored -> stored != null && TodoStore.isTombstone(stored));
   }
 
   /** Moves the list's head on; if someone else moved it, this process is stale and must go. */

@@ -1,7 +1,9 @@
 package io.todocluster.todo;
 
 import io.todocluster.Addresses;
+import io.todocluster.cluster.Membership;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -9,28 +11,50 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
- * The front door of the to-do system: validates a command and hands it to its list's process,
- * starting the process when none answers. A write the process did not apply (it was stopping,
- * restarting or found itself stale) is retried on the next incarnation, so a client sees a slower
- * answer, not a failure.
+ * The front door of the to-do system: validates a command and hands it to its list's process
+ * on the list's owner node (placement over the live servers), a local call when that is this
+ * node. Nothing the client was not told about is lost and nothing is applied twice: every
+ * write carries an idempotency key (the client's, or an internal one), so when the owner dies
+ * or pauses before answering, the command is sent again, to whoever owns the list then, and a
+ * process that already applied it answers what it answered the first time. The client sees a
+ * slower answer, not a failure.
  */
 public final class TodoService {
 
   /** A list process answers from memory or after one store write; 10 s means it is in trouble. */
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * How long a command may go on being re-routed: past failure detection of a silent node
+   * (about 3.5 s), a view change and a process start, with room to spare.
+   */
+  public static final Duration ROUTING_DEADLINE = Duration.ofSeconds(20);
+
+  /** A remote owner that does not answer in this time is asked again, or its successor is. */
+  private static final long REMOTE_ATTEMPT_MS = 3_000;
+
+  /** Between re-routes: short next to failure detection, long enough not to spin. */
+  private static final long REROUTE_PAUSE_MS = 50;
+
   /** Enough for a process that is stopping and one that is restarting; beyond, something is wrong. */
-  private static final int MAX_ATTEMPTS = 4;
+  private static final int MAX_LOCAL_ATTEMPTS = 4;
+
+  /** Internal keys contain a space, which a client's Idempotency-Key cannot. */
+  static final String INTERNAL_KEY_PREFIX = "internal ";
 
   private final Vertx vertx;
   private final TodoCache cache;
-  private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
+  private final Membership membership;
+  private final DeliveryOptions local = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
+  private final DeliveryOptions remote = new DeliveryOptions().setSendTimeout(REMOTE_ATTEMPT_MS);
 
-  public TodoService(Vertx vertx, TodoCache cache) {
+  public TodoService(Vertx vertx, TodoCache cache, Membership membership) {
     this.vertx = vertx;
     this.cache = cache;
+    this.membership = membership;
   }
 
   /** Runs a raw command (as sent on {@code todo.commands}); the result is the reply body. */
@@ -41,11 +65,55 @@ public final class TodoService {
     } catch (TodoException e) {
       return Future.failedFuture(e);
     }
-    return call(command.getString("list"), command, 1);
+    if (!command.getString("op").equals(Commands.ENTRIES) && !command.containsKey("idempotencyKey")) {
+      command.put("idempotencyKey", INTERNAL_KEY_PREFIX + UUID.randomUUID());
+    }
+    return route(command, System.nanoTime() + ROUTING_DEADLINE.toNanos());
   }
 
-  private Future<Object> call(String list, JsonObject command, int attempt) {
-    return vertx.eventBus().request(Addresses.listProcess(list), command, delivery)
+  /** Runs a command another node routed here, already validated, on this node's process. */
+  public Future<Object> executeHere(JsonObject command) {
+    if (!cache.serving() || membership.isLeaving(membership.self())) {
+      return Future.failedFuture(TodoException.unavailable("this node does not host lists (now)"));
+    }
+    return callLocal(command.getString("list"), command, 1);
+  }
+
+  private Future<Object> route(JsonObject command, long deadline) {
+    if (membership.isMinority()) {
+      return Future.failedFuture(TodoException.unavailable(
+          "this node is on the minority side of a network partition; use a node on the majority side"));
+    }
+    String owner = membership.owner(command.getString("list"));
+    if (owner == null) {
+      return retryOrFail(command, deadline, TodoException.unavailable("no server node is available"));
+    }
+    if (owner.equals(membership.self())) {
+      return callLocal(command.getString("list"), command, 1);
+    }
+    return vertx.eventBus().request(Addresses.nodeCommands(owner), command, remote)
+        .map(Message::body)
+        .recover(error -> {
+          if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && reply.failureCode() != 503) {
+            return Future.failedFuture(new TodoException(reply.failureCode(), reply.getMessage()));
+          }
+          // the owner is gone, paused, or busy handing off: ask again, whoever owns the list by then
+          return retryOrFail(command, deadline, TodoException.unavailable("the list's node did not answer; retry"));
+        });
+  }
+
+  private Future<Object> retryOrFail(JsonObject command, long deadline, TodoException failure) {
+    if (System.nanoTime() + REROUTE_PAUSE_MS * 1_000_000 > deadline) {
+      return Future.failedFuture(failure);
+    }
+    Promise<Object> retried = Promise.promise();
+    vertx.setTimer(REROUTE_PAUSE_MS, t -> route(command.copy().put("retry", true), deadline).onComplete(retried));
+    return retried.future();
+  }
+
+  private Future<Object> callLocal(String list, JsonObject command, int attempt) {
+    return vertx.eventBus().request(Addresses.listProcess(list), command, local)
         .map(Message::body)
         .recover(error -> {
           if (!(error instanceof ReplyException reply)) {
@@ -54,11 +122,12 @@ public final class TodoService {
           boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS || discarded(reply);
           boolean notApplied = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
               && reply.failureCode() == TodoServer.NOT_APPLIED;
-          if ((absent || notApplied) && attempt < MAX_ATTEMPTS) {
+          if ((absent || notApplied) && attempt < MAX_LOCAL_ATTEMPTS) {
+            JsonObject again = notApplied ? command.copy().put("retry", true) : command;
             return cache.ensureRunning(list)
                 .recover(cause -> Future.failedFuture(cause instanceof TodoException ? cause
                     : TodoException.unavailable("the list '" + list + "' cannot be loaded now; retry later")))
-                .compose(v -> call(list, command, attempt + 1));
+                .compose(v -> callLocal(list, again, attempt + 1));
           }
           return Future.failedFuture(translate(reply));
         });

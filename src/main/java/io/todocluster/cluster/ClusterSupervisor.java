@@ -1,0 +1,174 @@
+package io.todocluster.cluster;
+
+import io.todocluster.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed processes placed over the cluster (Horde.DynamicSupervisor's part here). A process runs
+ * on the owner of its key under that node's own DynamicSupervisor; this class moves processes
+ * when the owners change:
+ * <ul>
+ *   <li>failover: when members are lost, each survivor at once starts the lost members'
+ *       registered processes that now map to it, a bounded number at a time;</li>
+ *   <li>rebalance on join: processes whose key now maps to a new member are stopped here and
+ *       started there, a bounded number at a time;</li>
+ *   <li>handoff on leave: all processes are stopped here, then started by their new owners.</li>
+ * </ul>
+ * A process always loads its state from the store, and every write is fenced by the list's head
+ * version, so a process briefly running twice during a move can never lose a write.
+ */
+public final class ClusterSupervisor {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterSupervisor.class);
+
+  /** Processes started or stopped at a time: fast failover without a thundering herd on the store. */
+  static final int CONCURRENCY = 32;
+
+  /** Keys handed to one new owner per message. */
+  private static final int BATCH = 256;
+
+  /** A new owner that cannot start a batch in this time is left to start those lazily, on request. */
+  private static final DeliveryOptions ADOPT = new DeliveryOptions().setSendTimeout(30_000);
+
+  private final Vertx vertx;
+  private final Membership membership;
+  private final ProcessRegistry registry;
+  private final Function<String, Future<Void>> startLocal;
+  private final Function<String, Future<Void>> stopLocal;
+  private final Supplier<Collection<String>> localKeys;
+  private MessageConsumer<JsonObject> adoptions;
+
+  public ClusterSupervisor(Vertx vertx, Membership membership, ProcessRegistry registry,
+      Function<String, Future<Void>> startLocal, Function<String, Future<Void>> stopLocal,
+      Supplier<Collection<String>> localKeys) {
+    this.vertx = vertx;
+    this.membership = membership;
+    this.registry = registry;
+    this.startLocal = startLocal;
+    this.stopLocal = stopLocal;
+    this.localKeys = localKeys;
+  }
+
+  public Future<Void> start() {
+    membership.onChange(this::onChange);
+    adoptions = vertx.eventBus().consumer(Addresses.nodeAdopt(membership.self()), message -> {
+      List<String> keys = message.body().getJsonArray("keys").stream().map(String.class::cast).toList();
+      startAll(keys, "adopted").onComplete(ar -> message.reply(new JsonObject().put("started", keys.size())));
+    });
+    return adoptions.completion();
+  }
+
+  /**
+   * Stops every process here and has its new owner start it (the new one starts only after the
+   * old one stopped). This node must already be marked leaving, so that it owns nothing.
+   */
+  public Future<Void> handOffAll() {
+    List<String> keys = new ArrayList<>(localKeys.get());
+    long started = System.nanoTime();
+    return moveAway(keys).onComplete(ar -> log.info("handoff: {} processes handed off in {} ms", keys.size(),
+        (System.nanoTime() - started) / 1_000_000));
+  }
+
+  public Future<Void> stop() {
+    return adoptions == null ? Future.succeededFuture() : adoptions.unregister();
+  }
+
+  private void onChange(Membership.Change change) {
+    if (!change.left().isEmpty()) {
+      failover(change);
+    }
+    if (!change.joined().isEmpty()) {
+      rebalance();
+    }
+  }
+
+  private void failover(Membership.Change change) {
+    long since = System.nanoTime();
+    registry.keysOn(change.left())
+        .map(keys -> keys.stream().filter(k -> membership.self().equals(membership.owner(k))).toList())
+        .compose(mine -> startAll(mine, "failover").map(mine.size()))
+        .onSuccess(count -> {
+          if (count > 0) {
+            log.info("failover: {} processes of {} restarted here in {} ms", count, change.left(),
+                (System.nanoTime() - since) / 1_000_000);
+          }
+        })
+        .onFailure(error -> log.warn("failover of {} incomplete; the rest start on request", change.left(), error));
+  }
+
+  private void rebalance() {
+    List<String> moving = localKeys.get().stream()
+        .filter(key -> !membership.self().equals(membership.owner(key)))
+        .toList();
+    if (!moving.isEmpty()) {
+      moveAway(moving).onComplete(ar -> log.info("rebalance: {} processes moved to their new owners", moving.size()));
+    }
+  }
+
+  private Future<Void> moveAway(List<String> keys) {
+    return forEachBounded(keys, stopLocal).compose(v -> {
+      Map<String, List<String>> byOwner = new HashMap<>();
+      for (String key : keys) {
+        String owner = membership.owner(key);
+        if (owner != null && !owner.equals(membership.self())) {
+          byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+        }
+      }
+      List<Future<?>> handed = new ArrayList<>();
+      byOwner.forEach((owner, owned) -> {
+        for (int i = 0; i < owned.size(); i += BATCH) {
+          JsonArray batch = new JsonArray(owned.subList(i, Math.min(owned.size(), i + BATCH)));
+          handed.add(vertx.eventBus().request(Addresses.nodeAdopt(owner), new JsonObject().put("keys", batch), ADOPT));
+        }
+      });
+      return Future.join(handed).<Void>mapEmpty().otherwiseEmpty();
+    });
+  }
+
+  private Future<Void> startAll(List<String> keys, String why) {
+    return forEachBounded(keys, key -> startLocal.apply(key).onFailure(error ->
+        log.debug("{}: process {} not started now ({}); it starts on request", why, key, error.getMessage())));
+  }
+
+  /** Runs the action for every key, at most {@link #CONCURRENCY} at a time; failures do not stop the rest. */
+  private Future<Void> forEachBounded(List<String> keys, Function<String, Future<Void>> action) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    Iterator<String> next = keys.iterator();
+    int[] running = {0};
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (running[0] < CONCURRENCY && next.hasNext()) {
+        running[0]++;
+        action.apply(next.next()).onComplete(ar -> vertx.runOnContext(v -> {
+          running[0]--;
+          if (!next.hasNext() && running[0] == 0) {
+            done.tryComplete();
+          } else {
+            pump[0].run();
+          }
+        }));
+      }
+    };
+    vertx.runOnContext(v -> pump[0].run());
+    return done.future();
+  }
+}

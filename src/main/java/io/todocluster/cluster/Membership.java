@@ -1,0 +1,247 @@
+package io.todocluster.cluster;
+
+import io.todocluster.Addresses;
+import io.todocluster.store.TodoStore;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.infinispan.AdvancedCache;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.PartitionStatusChanged;
+import org.infinispan.notifications.cachelistener.event.PartitionStatusChangedEvent;
+import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
+import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
+import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is in the cluster, as Infinispan sees it (the {@code :net_kernel.monitor_nodes} of this
+ * system): members from the cache manager's view changes and merges (not from Vert.x's single
+ * node-listener slot, which Vert.x itself needs), each member's role from the metadata it
+ * publishes with its Vert.x node info, members announced as leaving, and the partition state
+ * of the store. From these it keeps the {@link Placement} of processes over the live servers,
+ * publishes every change on {@code cluster.events}, and tells its listeners which members left.
+ */
+@Listener
+public final class Membership {
+
+  private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+  /** A joining node publishes its node info right after joining; give it 30 s before assuming it serves. */
+  private static final int ROLE_LOOKUPS = 300;
+  private static final long ROLE_LOOKUP_INTERVAL_MS = 100;
+
+  /** What changed in the placement: the servers removed (lost or leaving) and the ones added. */
+  public record Change(Set<String> left, Set<String> joined) {
+  }
+
+  private final Vertx vertx;
+  private final EmbeddedCacheManager cacheManager;
+  private final ClusterManager clusterManager;
+  private final String self;
+  private final boolean selfServes;
+  private final AdvancedCache<?, ?> store;
+  private final Set<String> clients = ConcurrentHashMap.newKeySet();
+  private final Set<String> unknownRole = ConcurrentHashMap.newKeySet();
+  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Set<String> members = Set.of();
+  private volatile Placement placement = new Placement(List.of());
+  private volatile boolean minority;
+
+  public Membership(Vertx vertx, EmbeddedCacheManager cacheManager, ClusterManager clusterManager, boolean selfServes) {
+    this.vertx = vertx;
+    this.cacheManager = cacheManager;
+    this.clusterManager = clusterManager;
+    this.self = clusterManager.getNodeId();
+    this.selfServes = selfServes;
+    this.store = cacheManager.getCache(TodoStore.LISTS).getAdvancedCache();
+  }
+
+  /** Starts listening; a listener added after start misses the node's own join view, so read it too. */
+  public Membership start() {
+    vertx.eventBus().<String>consumer(Addresses.CLUSTER_LEAVING, message -> markLeaving(message.body()));
+    cacheManager.addListener(this);
+    store.addListener(new PartitionListener());
+    minority = store.getAvailability() == AvailabilityMode.DEGRADED_MODE;
+    onView(names(cacheManager.getMembers()));
+    return this;
+  }
+
+  public void stop() {
+    cacheManager.removeListener(this);
+  }
+
+  public void onChange(Consumer<Change> listener) {
+    listeners.add(listener);
+  }
+
+  public String self() {
+    return self;
+  }
+
+  /** The node that should run the process of this key, or null when no server is live. */
+  public String owner(String key) {
+    return placement.owner(key);
+  }
+
+  public Placement placement() {
+    return placement;
+  }
+
+  public Set<String> members() {
+    return members;
+  }
+
+  /** Whether this node sees only a minority of the last stable membership (the store says so). */
+  public boolean isMinority() {
+    return minority;
+  }
+
+  /**
+   * This node is about to hand off and leave: from now on every node places nothing on it. The
+   * announcement goes to all members; it is also applied here at once.
+   */
+  public void leave() {
+    markLeaving(self);
+    vertx.eventBus().publish(Addresses.CLUSTER_LEAVING, self);
+    publish("leaving", self);
+  }
+
+  public boolean isLeaving(String nodeId) {
+    return leaving.contains(nodeId);
+  }
+
+  private synchronized void markLeaving(String nodeId) {
+    if (members.contains(nodeId) && leaving.add(nodeId)) {
+      recompute();
+    }
+  }
+
+  @ViewChanged
+  @Merged
+  public void viewChanged(ViewChangedEvent event) {
+    onView(names(event.getNewMembers()));
+  }
+
+  private synchronized void onView(Set<String> current) {
+    Set<String> left = new LinkedHashSet<>(members);
+    left.removeAll(current);
+    Set<String> joined = new LinkedHashSet<>(current);
+    joined.removeAll(members);
+    members = Set.copyOf(current);
+    left.forEach(id -> {
+      clients.remove(id);
+      unknownRole.remove(id);
+      leaving.remove(id);
+    });
+    for (String id : joined) {
+      if (id.equals(self)) {
+        if (!selfServes) {
+          clients.add(id);
+        }
+      } else {
+        unknownRole.add(id);
+        lookUpRole(id, 1);
+      }
+    }
+    recompute();
+    left.forEach(id -> publish("left", id));
+    joined.forEach(id -> publish("joined", id));
+    if (!left.isEmpty() || !joined.isEmpty()) {
+      log.info("membership: members {} left {} joined {}", members, left, joined);
+    }
+  }
+
+  /** Until its role is known a new member hosts nothing; a client never does. */
+  private void lookUpRole(String id, int attempt) {
+    Promise<NodeInfo> info = Promise.promise();
+    clusterManager.getNodeInfo(id, info);
+    info.future().onComplete(ar -> {
+      if (!members.contains(id)) {
+        return;
+      }
+      JsonObject metadata = ar.succeeded() && ar.result() != null ? ar.result().metadata() : null;
+      if (metadata == null && attempt < ROLE_LOOKUPS) {
+        vertx.setTimer(ROLE_LOOKUP_INTERVAL_MS, t -> lookUpRole(id, attempt + 1));
+        return;
+      }
+      if (metadata != null && "client".equals(metadata.getString("role"))) {
+        clients.add(id);
+      } else if (metadata == null) {
+        log.warn("member {} published no node info in {} s; placing processes on it", id, ROLE_LOOKUPS / 10);
+      }
+      if (unknownRole.remove(id)) {
+        synchronized (this) {
+          recompute();
+        }
+      }
+    });
+  }
+
+  /** The servers that may own processes now; listeners hear which were removed and added. */
+  private void recompute() {
+    List<String> servers = new ArrayList<>();
+    for (String id : members) {
+      if (!clients.contains(id) && !unknownRole.contains(id) && !leaving.contains(id)) {
+        servers.add(id);
+      }
+    }
+    Set<String> removed = new LinkedHashSet<>(placement.members());
+    servers.forEach(removed::remove);
+    Set<String> added = new LinkedHashSet<>(servers);
+    placement.members().forEach(added::remove);
+    placement = new Placement(servers);
+    if (!removed.isEmpty() || !added.isEmpty()) {
+      Change change = new Change(Set.copyOf(removed), Set.copyOf(added));
+      log.info("placement: servers {} (removed {}, added {})", servers, removed, added);
+      listeners.forEach(l -> vertx.runOnContext(v -> l.accept(change)));
+    }
+  }
+
+  private void publish(String type, String node) {
+    vertx.eventBus().publish(Addresses.CLUSTER_EVENTS, new JsonObject()
+        .put("type", type)
+        .put("node", node)
+        .put("members", new JsonArray(new ArrayList<>(members)))
+        .put("servers", new JsonArray(placement.members()))
+        .put("partition", minority ? "minority" : "majority")
+        .put("at", System.currentTimeMillis()));
+  }
+
+  private static Set<String> names(List<?> addresses) {
+    Set<String> names = new LinkedHashSet<>();
+    addresses.forEach(a -> names.add(a.toString()));
+    return names;
+  }
+
+  /** The store's partition handling is the judge of majority and minority (DENY_READ_WRITES). */
+  @Listener
+  public final class PartitionListener {
+    @PartitionStatusChanged
+    public void changed(PartitionStatusChangedEvent<?, ?> event) {
+      if (event.isPre()) {
+        return;
+      }
+      boolean nowMinority = event.getAvailabilityMode() == AvailabilityMode.DEGRADED_MODE;
+      if (nowMinority != minority) {
+        minority = nowMinority;
+        log.warn("partition: this node is now on the {} side", minority ? "minority" : "majority");
+        publish("partition", self);
+      }
+    }
+  }
+}

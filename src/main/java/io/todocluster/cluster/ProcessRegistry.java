@@ -1,0 +1,68 @@
+package io.todocluster.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.infinispan.AdvancedCache;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated registry of live processes (key -> node), Horde.Registry's part here: not on the
+ * request path (ownership is computed), only what survivors read to know what was running on a
+ * member that is gone. Registration is best effort: a lost entry only means that process starts
+ * on its first request instead of at once.
+ */
+public final class ProcessRegistry {
+
+  public static final String CACHE = "todo-registry";
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessRegistry.class);
+
+  private final Vertx vertx;
+  private final AdvancedCache<String, String> cache;
+  private final String self;
+
+  public ProcessRegistry(Vertx vertx, EmbeddedCacheManager cacheManager, String self) {
+    this.vertx = vertx;
+    this.cache = cacheManager.<String, String>getCache(CACHE).getAdvancedCache();
+    this.self = self;
+  }
+
+  public void register(String key) {
+    String entry = new JsonObject().put("node", self).put("since", System.currentTimeMillis()).encode();
+    cache.putAsync(key, entry).exceptionally(error -> {
+      log.debug("process {} not registered: {}", key, error.toString());
+      return null;
+    });
+  }
+
+  /** Forgets a process that ended here (and only if the registry still says it runs here). */
+  public void unregister(String key) {
+    try {
+      String entry = cache.get(key); // a replicated cache reads from local memory
+      if (entry != null && self.equals(new JsonObject(entry).getString("node"))) {
+        cache.removeAsync(key, entry);
+      }
+    } catch (RuntimeException error) {
+      log.debug("process {} not unregistered: {}", key, error.toString());
+    }
+  }
+
+  /** The keys registered on any of these nodes (a local scan, on a worker). */
+  public Future<List<String>> keysOn(Set<String> nodes) {
+    return vertx.executeBlocking(() -> {
+      List<String> keys = new ArrayList<>();
+      cache.forEach((key, entry) -> {
+        if (nodes.contains(new JsonObject(entry).getString("node"))) {
+          keys.add(key);
+        }
+      });
+      return keys;
+    }, false);
+  }
+}
