@@ -90,26 +90,27 @@ public final class ClusterSupervisor {
   }
 
   private void onChange(Membership.Change change) {
-    if (!change.left().isEmpty()) {
-      failover(change);
+    if (!change.lost().isEmpty()) {
+      failover(change.lost());
     }
-    if (!change.joined().isEmpty()) {
+    if (!change.added().isEmpty()) {
       rebalance();
     }
   }
 
-  private void failover(Membership.Change change) {
+  /** A member that left while leaving gracefully has unregistered its processes: nothing to do. */
+  private void failover(java.util.Set<String> lost) {
     long since = System.nanoTime();
-    registry.keysOn(change.left())
+    registry.keysOn(lost)
         .map(keys -> keys.stream().filter(k -> membership.self().equals(membership.owner(k))).toList())
         .compose(mine -> startAll(mine, "failover").map(mine.size()))
         .onSuccess(count -> {
           if (count > 0) {
-            log.info("failover: {} processes of {} restarted here in {} ms", count, change.left(),
+            log.info("failover: {} processes of {} restarted here in {} ms", count, lost,
                 (System.nanoTime() - since) / 1_000_000);
           }
         })
-        .onFailure(error -> log.warn("failover of {} incomplete; the rest start on request", change.left(), error));
+        .onFailure(error -> log.warn("failover of {} incomplete; the rest start on request", lost, error));
   }
 
   private void rebalance() {

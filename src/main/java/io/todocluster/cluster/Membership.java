@@ -44,8 +44,11 @@ public final class Membership {
   private static final int ROLE_LOOKUPS = 300;
   private static final long ROLE_LOOKUP_INTERVAL_MS = 100;
 
-  /** What changed in the placement: the servers removed (lost or leaving) and the ones added. */
-  public record Change(Set<String> left, Set<String> joined) {
+  /**
+   * What changed: the members lost from the view (crashed, cut off, or gone after leaving), the
+   * servers no longer placed on (lost or leaving), and the servers newly placed on.
+   */
+  public record Change(Set<String> lost, Set<String> removed, Set<String> added) {
   }
 
   private final Vertx vertx;
@@ -158,7 +161,7 @@ public final class Membership {
         lookUpRole(id, 1);
       }
     }
-    recompute();
+    recompute(left);
     left.forEach(id -> publish("left", id));
     joined.forEach(id -> publish("joined", id));
     if (!left.isEmpty() || !joined.isEmpty()) {
@@ -194,6 +197,10 @@ public final class Membership {
 
   /** The servers that may own processes now; listeners hear which were removed and added. */
   private void recompute() {
+    recompute(Set.of());
+  }
+
+  private void recompute(Set<String> lost) {
     List<String> servers = new ArrayList<>();
     for (String id : members) {
       if (!clients.contains(id) && !unknownRole.contains(id) && !leaving.contains(id)) {
@@ -205,8 +212,8 @@ public final class Membership {
     Set<String> added = new LinkedHashSet<>(servers);
     placement.members().forEach(added::remove);
     placement = new Placement(servers);
-    if (!removed.isEmpty() || !added.isEmpty()) {
-      Change change = new Change(Set.copyOf(removed), Set.copyOf(added));
+    if (!removed.isEmpty() || !added.isEmpty() || !lost.isEmpty()) {
+      Change change = new Change(Set.copyOf(lost), Set.copyOf(removed), Set.copyOf(added));
       log.info("placement: servers {} (removed {}, added {})", servers, removed, added);
       listeners.forEach(l -> vertx.runOnContext(v -> l.accept(change)));
     }

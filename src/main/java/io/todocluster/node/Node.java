@@ -18,6 +18,8 @@ import io.todocluster.todo.CommandEndpoint;
 import io.todocluster.todo.TodoCache;
 import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -45,6 +47,9 @@ public final class Node {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+  /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
+  private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
+
   private final NodeConfig config;
   private final Vertx vertx;
   private final EmbeddedCacheManager cacheManager;
@@ -52,6 +57,7 @@ public final class Node {
   private final TodoCache cache;
   private final Membership membership;
   private final ClusterSupervisor clusterSupervisor;
+  private final InfinispanClusterManager clusterManager;
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
@@ -63,6 +69,7 @@ public final class Node {
     this.cacheManager = cacheManager;
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, clusterManager.getNodeId());
     this.cache = new TodoCache(store, registry, config.idleTimeout());
+    this.clusterManager = clusterManager;
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);
@@ -104,7 +111,9 @@ public final class Node {
       children.add(ChildSpec.supervisor("lists", cache::newSupervisor));
     }
     // a client sends commands too: todo.commands routes them to the owners
-    children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId)));
+    // it answers every command it took before it stops, and a routed command may take the whole deadline
+    children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId))
+        .withShutdown(TodoService.ROUTING_DEADLINE.plusSeconds(5)));
     children.add(ChildSpec.worker("node-endpoint", () -> new NodeEndpoint(nodeId, config.name(), cache::processCount)));
     children.add(ChildSpec.worker("http", () -> {
       HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing);
@@ -131,8 +140,13 @@ public final class Node {
     log.info("node {} stopping", config.name());
     Future<Void> handedOff = Future.succeededFuture();
     if (config.hostsProcesses() && rootDeployment != null) {
+      // 1. nothing is placed here any more; 2. take no new command, answer the ones taken;
+      // 3. wait until no node sends this one commands; 4. hand the processes to their new owners
       membership.leave();
-      handedOff = clusterSupervisor.handOffAll().otherwiseEmpty();
+      handedOff = root.terminateChild("commands").otherwiseEmpty()
+          .compose(v -> awaitUnsubscribed(Addresses.TODO_COMMANDS))
+          .compose(v -> clusterSupervisor.handOffAll())
+          .otherwiseEmpty();
     }
     Future<Void> tree = handedOff.compose(v -> rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
         ? vertx.undeploy(rootDeployment) : Future.succeededFuture())
@@ -148,6 +162,28 @@ public final class Node {
         .thenRunAsync(this::stopCacheManager)
         .thenRun(() -> log.info("node {} stopped", config.name()));
     return Future.fromCompletionStage(stopped);
+  }
+
+  /** Polls the cluster's subscriptions until this node no longer consumes the address (bounded). */
+  private Future<Void> awaitUnsubscribed(String address) {
+    String self = membership.self();
+    long deadline = System.nanoTime() + UNSUBSCRIBE_BOUND.toNanos();
+    Promise<Void> gone = Promise.promise();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      Promise<List<RegistrationInfo>> registrations = Promise.promise();
+      clusterManager.getRegistrations(address, registrations);
+      registrations.future().onComplete(ar -> {
+        boolean stillHere = ar.succeeded() && ar.result().stream().anyMatch(r -> r.nodeId().equals(self));
+        if (!stillHere || System.nanoTime() > deadline) {
+          gone.tryComplete();
+        } else {
+          vertx.setTimer(20, t -> check[0].run());
+        }
+      });
+    };
+    check[0].run();
+    return gone.future();
   }
 
   private void stopCacheManager() {

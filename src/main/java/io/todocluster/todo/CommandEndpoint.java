@@ -2,6 +2,7 @@ package io.todocluster.todo;
 
 import io.todocluster.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,8 @@ public final class CommandEndpoint extends VerticleBase {
 
   private final TodoService service;
   private final String nodeId;
+  private int inFlight;
+  private Promise<Void> drained;
 
   public CommandEndpoint(TodoService service, String nodeId) {
     this.service = service;
@@ -28,13 +31,30 @@ public final class CommandEndpoint extends VerticleBase {
         vertx.eventBus().<Object>consumer(Addresses.nodeCommands(nodeId), m -> handle(m, true)).completion());
   }
 
+  /**
+   * Stops taking commands (Vert.x unregisters the consumers when this returns) after the ones
+   * already taken are answered: a node that leaves drops no request it accepted.
+   */
+  @Override
+  public Future<?> stop() {
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    return drained.future();
+  }
+
   /** From a client anywhere, or routed here by another node because this node owns the list. */
   private void handle(Message<Object> message, boolean routedHere) {
     if (!(message.body() instanceof JsonObject command)) {
       message.fail(400, "a command must be a JSON object");
       return;
     }
+    inFlight++;
     (routedHere ? service.executeHere(command) : service.execute(command)).onComplete(ar -> {
+      if (--inFlight == 0 && drained != null) {
+        drained.tryComplete();
+      }
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else if (ar.cause() instanceof TodoException e) {

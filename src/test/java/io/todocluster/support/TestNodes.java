@@ -17,7 +17,11 @@ public final class TestNodes {
   }
 
   public static NodeConfig config(String name, Path dataDir, Duration idleTimeout) {
-    return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", freePort(), 0, List.of(), 0, dataDir,
+    return config(name, dataDir, idleTimeout, freePort(), List.of());
+  }
+
+  public static NodeConfig config(String name, Path dataDir, Duration idleTimeout, int clusterPort, List<String> seeds) {
+    return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", clusterPort, 0, seeds, 0, dataDir,
         NodeConfig.Role.SERVER, null, idleTimeout, 2);
   }
 

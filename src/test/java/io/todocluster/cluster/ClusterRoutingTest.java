@@ -1,0 +1,178 @@
+package io.todocluster.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.todocluster.Addresses;
+import io.todocluster.node.Node;
+import io.todocluster.support.TestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Three nodes in one JVM")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterRoutingTest {
+
+  @TempDir
+  static Path dataDir;
+  static TestCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = TestCluster.start(3, dataDir, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** A command sent to the todo.commands consumer of this very node (any node may receive it). */
+  static Future<Object> command(Node via, JsonObject command) {
+    return via.vertx().eventBus().request(Addresses.TODO_COMMANDS, command, new DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> m.body());
+  }
+
+  static JsonObject add(String list, String title) {
+    return new JsonObject().put("op", "add").put("list", list).put("date", "2026-11-24").put("title", title);
+  }
+
+  static JsonObject entries(String list) {
+    return new JsonObject().put("op", "entries").put("list", list);
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("entries written through any node are read identically through every node")
+  void readYourWritesEverywhere() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      await(command(cluster.node(i), add("shared", "from n" + (i + 1))));
+    }
+    JsonArray first = (JsonArray) await(command(cluster.node(0), entries("shared")));
+    assertThat(first).hasSize(3);
+    for (Node node : cluster.nodes()) {
+      assertThat(await(command(node, entries("shared")))).isEqualTo(first);
+    }
+    String owner = cluster.node(0).membership().owner("shared");
+    assertThat(cluster.nodes().stream().filter(n -> n.cache().lists().contains("shared")).map(n -> n.membership().self()))
+        .as("the list's process runs on its owner only").containsExactly(owner);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("concurrent adds to one list through all nodes get distinct ids and none is lost")
+  void concurrentAdds() throws Exception {
+    List<Future<Object>> adds = new ArrayList<>();
+    for (int round = 0; round < 40; round++) {
+      for (int i = 0; i < 3; i++) {
+        adds.add(command(cluster.node(i), add("contended", "n" + i + "-" + round)));
+      }
+    }
+    await(Future.all(adds));
+    Set<Long> ids = new HashSet<>();
+    adds.forEach(f -> ids.add(((JsonObject) f.result()).getLong("id")));
+    assertThat(ids).hasSize(120);
+    JsonArray stored = (JsonArray) await(command(cluster.node(2), entries("contended")));
+    assertThat(stored).hasSize(120);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("3,000 lists are spread with no node above 40% of the processes")
+  void balance() throws Exception {
+    List<Future<Object>> reads = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      reads.add(command(cluster.node(i % 3), entries("balance-" + i)));
+      if (reads.size() == 300) {
+        await(Future.all(reads));
+        reads.clear();
+      }
+    }
+    await(Future.all(reads));
+    Map<String, Long> perNode = new HashMap<>();
+    for (Node node : cluster.nodes()) {
+      perNode.put(node.config().name(), node.cache().lists().stream().filter(l -> l.startsWith("balance-")).count());
+    }
+    assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3000);
+    assertThat(perNode.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(1200));
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a node that leaves under load hands its lists off: no failed request, nothing lost")
+  void gracefulLeave() throws Exception {
+    Node leaving = cluster.node(2);
+    List<String> lists = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      lists.add("moving-" + i);
+    }
+    Map<String, AtomicInteger> acknowledged = new HashMap<>();
+    lists.forEach(l -> acknowledged.put(l, new AtomicInteger()));
+    AtomicInteger failures = new AtomicInteger();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+    List<Future<Void>> writers = new ArrayList<>();
+    for (String list : lists) {
+      writers.add(writeUntil(cluster.node(lists.indexOf(list) % 2), list, deadline, acknowledged.get(list), failures));
+    }
+    // the node leaves mid-stream: once every list has processes and acknowledged writes
+    TestCluster.await("every list took writes", () -> acknowledged.values().stream().allMatch(a -> a.get() >= 5));
+    int before = acknowledged.values().stream().mapToInt(AtomicInteger::get).sum();
+    cluster.stop(leaving);
+    int during = acknowledged.values().stream().mapToInt(AtomicInteger::get).sum();
+    await(Future.all(writers));
+    int total = acknowledged.values().stream().mapToInt(AtomicInteger::get).sum();
+    org.slf4j.LoggerFactory.getLogger(ClusterRoutingTest.class).info(
+        "graceful leave: {} writes acknowledged before, {} while the node left, {} in all", before, during - before, total);
+    assertThat(during).as("writes went on while the node left").isGreaterThan(before);
+
+    assertThat(failures.get()).as("failed requests to the remaining nodes").isZero();
+    for (String list : lists) {
+      JsonArray stored = (JsonArray) await(command(cluster.node(0), entries(list)));
+      assertThat(stored).as(list).hasSize(acknowledged.get(list).get());
+    }
+    cluster.awaitServers(2);
+  }
+
+  /** Adds to a list one after the other through one node until the deadline, counting what was acknowledged. */
+  private static Future<Void> writeUntil(Node via, String list, long deadline, AtomicInteger acknowledged, AtomicInteger failures) {
+    if (System.nanoTime() > deadline) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    command(via, add(list, "w" + acknowledged.get())).onComplete(ar -> {
+      if (ar.succeeded()) {
+        acknowledged.incrementAndGet();
+      } else {
+        failures.incrementAndGet();
+        org.slf4j.LoggerFactory.getLogger(ClusterRoutingTest.class).warn("write to {} failed: {}", list, ar.cause().toString());
+      }
+      via.vertx().runOnContext(v -> writeUntil(via, list, deadline, acknowledged, failures).onComplete(done));
+    });
+    return done.future();
+  }
+}
