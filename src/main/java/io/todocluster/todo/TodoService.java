@@ -11,7 +11,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The front door of the to-do system: validates a command and hands it to its list's process
@@ -50,11 +53,13 @@ public final class TodoService {
   private final Membership membership;
   private final DeliveryOptions local = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
   private final DeliveryOptions remote = new DeliveryOptions().setSendTimeout(REMOTE_ATTEMPT_MS);
+  private final Map<String, Set<Runnable>> inFlight = new ConcurrentHashMap<>();
 
   public TodoService(Vertx vertx, TodoCache cache, Membership membership) {
     this.vertx = vertx;
     this.cache = cache;
     this.membership = membership;
+    membership.onChange(this::ownersLost);
   }
 
   /** Runs a raw command (as sent on {@code todo.commands}); the result is the reply body. */
@@ -91,16 +96,49 @@ public final class TodoService {
     if (owner.equals(membership.self())) {
       return callLocal(command.getString("list"), command, 1);
     }
-    return vertx.eventBus().request(Addresses.nodeCommands(owner), command, remote)
+    return askOwner(owner, command).recover(error -> {
+      if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && reply.failureCode() != 503) {
+        return Future.failedFuture(new TodoException(reply.failureCode(), reply.getMessage()));
+      }
+      // the owner is gone, paused, or busy handing off: ask again, whoever owns the list by then
+      return retryOrFail(command, deadline, TodoException.unavailable("the list's node did not answer; retry"));
+    });
+  }
+
+  /**
+   * Sends a command to its owner node. If the cluster loses that node before it answers, the
+   * command is given up at once (and re-routed by the caller) rather than after the timeout,
+   * like a monitor's DOWN message in Erlang.
+   */
+  private Future<Object> askOwner(String owner, JsonObject command) {
+    Promise<Object> answer = Promise.promise();
+    Runnable giveUp = () -> answer.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "the owner node was lost"));
+    Set<Runnable> waiting = inFlight.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    waiting.add(giveUp);
+    if (!membership.members().contains(owner)) {
+      giveUp.run(); // lost between the placement and now
+    }
+    vertx.eventBus().request(Addresses.nodeCommands(owner), command, remote)
         .map(Message::body)
-        .recover(error -> {
-          if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && reply.failureCode() != 503) {
-            return Future.failedFuture(new TodoException(reply.failureCode(), reply.getMessage()));
+        .onComplete(ar -> {
+          waiting.remove(giveUp);
+          if (ar.succeeded()) {
+            answer.tryComplete(ar.result());
+          } else {
+            answer.tryFail(ar.cause());
           }
-          // the owner is gone, paused, or busy handing off: ask again, whoever owns the list by then
-          return retryOrFail(command, deadline, TodoException.unavailable("the list's node did not answer; retry"));
         });
+    return answer.future();
+  }
+
+  private void ownersLost(Membership.Change change) {
+    for (String lost : change.lost()) {
+      Set<Runnable> waiting = inFlight.remove(lost);
+      if (waiting != null) {
+        waiting.forEach(Runnable::run);
+      }
+    }
   }
 
   private Future<Object> retryOrFail(JsonObject command, long deadline, TodoException failure) {

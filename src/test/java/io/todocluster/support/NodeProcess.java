@@ -21,11 +21,13 @@ public final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  private final String name;
   private final Process process;
   private final int httpPort;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, Path log) {
+  private NodeProcess(String name, Process process, int httpPort, Path log) {
+    this.name = name;
     this.process = process;
     this.httpPort = httpPort;
     this.log = log;
@@ -47,13 +49,21 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String name, Path dataDir, int httpPort, int clusterPort) throws IOException {
+    return start(name, dataDir, httpPort, clusterPort, List.of());
+  }
+
+  public static NodeProcess start(String name, Path dataDir, int httpPort, int clusterPort, List<String> seeds)
+      throws IOException {
     Files.createDirectories(dataDir);
     List<String> command = javaCommand();
     command.addAll(List.of("--name", name, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort),
         "--cluster-port", Integer.toString(clusterPort), "--data-dir", dataDir.toString(), "--bridge-port", "0"));
+    if (!seeds.isEmpty()) {
+      command.addAll(List.of("--seeds", String.join(",", seeds)));
+    }
     Path log = dataDir.resolve(name + "-" + System.nanoTime() + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new NodeProcess(process, httpPort, log);
+    return new NodeProcess(name, process, httpPort, log);
   }
 
   private static List<String> javaCommand() {
@@ -120,9 +130,39 @@ public final class NodeProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public String name() {
+    return name;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGSTOP: the JVM is frozen, its sockets stay open; nobody hears from it. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (process.isAlive()) {
+      resume(); // a paused JVM is killed just as well, but do not leave it stopped if the kill fails
       kill();
     }
   }

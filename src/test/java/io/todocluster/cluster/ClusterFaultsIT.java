@@ -1,0 +1,115 @@
+package io.todocluster.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.todocluster.support.NodeCluster;
+import io.todocluster.support.NodeProcess;
+import io.todocluster.support.Workload;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+@DisplayName("Three node JVMs under faults")
+class ClusterFaultsIT {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterFaultsIT.class);
+  private static final int LISTS_PER_CLIENT = 10;
+
+  @TempDir
+  Path dir;
+
+  /** One client per node, each writing to its own lists through that node. */
+  static Workload startWorkload(NodeCluster cluster) {
+    Workload workload = new Workload();
+    for (NodeProcess node : cluster.nodes()) {
+      List<String> lists = IntStream.range(0, LISTS_PER_CLIENT).mapToObj(i -> node.name() + "-list-" + i).toList();
+      workload.start(node.name(), node.httpPort(), lists);
+    }
+    return workload;
+  }
+
+  static void awaitProgress(Workload workload, int more) throws Exception {
+    int target = workload.acknowledgedCount() + more;
+    NodeCluster.await(more + " more acknowledged writes", () -> workload.acknowledgedCount() >= target, Duration.ofSeconds(60));
+  }
+
+  /** Every list read through every given node: identical everywhere, and returned for checking. */
+  static Map<String, List<String>> readEverywhere(Workload workload, List<NodeProcess> nodes) throws Exception {
+    Map<String, List<String>> reads = new HashMap<>();
+    for (String list : workload.acknowledged().keySet()) {
+      List<String> first = Workload.read(nodes.get(0).httpPort(), list);
+      for (NodeProcess node : nodes.subList(1, nodes.size())) {
+        assertThat(Workload.read(node.httpPort(), list)).as(list + " read through " + node.name()).isEqualTo(first);
+      }
+      reads.put(list, first);
+    }
+    return reads;
+  }
+
+  static String busiest(NodeCluster cluster) throws Exception {
+    JsonObject view = new JsonObject(cluster.node(0).get("/api/cluster").body());
+    String busiest = null;
+    int most = -1;
+    for (Object m : view.getJsonArray("members")) {
+      JsonObject member = (JsonObject) m;
+      if (member.getInteger("processes", 0) > most) {
+        most = member.getInteger("processes", 0);
+        busiest = member.getString("name");
+      }
+    }
+    return busiest;
+  }
+
+  @Test
+  @DisplayName("kill -9 of the busiest node under writes: nothing acknowledged lost, no duplicate, no failed request to the survivors")
+  void killNine() throws Exception {
+    try (NodeCluster cluster = NodeCluster.start(dir, 3)) {
+      Workload workload = startWorkload(cluster);
+      awaitProgress(workload, 300);
+      NodeProcess victim = cluster.byName(busiest(cluster));
+      List<NodeProcess> survivors = cluster.nodes().stream().filter(n -> n != victim).toList();
+
+      victim.kill();
+      long killed = System.nanoTime();
+      // every list, the victim's among them, read through a survivor: when does the last one answer?
+      List<CompletableFuture<Long>> answered = new ArrayList<>();
+      for (String list : workload.acknowledged().keySet()) {
+        answered.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            Workload.read(survivors.get(0).httpPort(), list);
+            return (System.nanoTime() - killed) / 1_000_000;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      long recoveryMs = answered.stream().mapToLong(CompletableFuture::join).max().orElseThrow();
+      awaitProgress(workload, 300);
+      workload.stop();
+
+      Map<String, List<String>> reads = readEverywhere(workload, survivors);
+      log.info("kill -9 of {}: last list answered {} ms after the kill; {} writes acknowledged; "
+          + "failed to survivors {}/{}; unknown on the victim {}", victim.name(), recoveryMs,
+          workload.acknowledgedCount(), workload.failed(survivors.get(0).name()), workload.failed(survivors.get(1).name()),
+          workload.unknown(victim.name()));
+      assertThat(recoveryMs).as("every list answers again within a generous bound").isLessThan(15_000);
+      assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
+      for (NodeProcess survivor : survivors) {
+        assertThat(workload.failed(survivor.name())).as("failed requests to " + survivor.name() + ": "
+            + workload.failureSamples(survivor.name())).isZero();
+        assertThat(workload.unknown(survivor.name())).as("unanswered requests to " + survivor.name()).isZero();
+      }
+    }
+  }
+}
