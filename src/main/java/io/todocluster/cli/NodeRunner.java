@@ -3,7 +3,7 @@ package io.todocluster.cli;
 import io.todocluster.node.Node;
 import io.todocluster.node.NodeConfig;
 import io.vertx.core.Future;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,36 +28,42 @@ final class NodeRunner implements NodeLauncher {
     LOG.info("starting node {} (role {}, http {}:{}, cluster {}:{}, seeds {})", config.name(),
         config.role(), config.httpHost(), config.httpPort(), config.clusterHost(),
         config.clusterPort(), config.seeds().isEmpty() ? "none" : config.seeds());
-    Future<Node> started = Node.start(config);
+    AtomicReference<Future<Node>> current = new AtomicReference<>(Node.start(config));
     // installed before start completes, so a SIGTERM during start still stops the node
     Runtime.getRuntime().addShutdownHook(
-        new Thread(() -> stopGracefully(started, config.name()), "todo-cluster-shutdown"));
+        new Thread(() -> stopGracefully(current.get(), config.name()), "todo-cluster-shutdown"));
     exitZeroOnSigterm();
-    try {
-      started.await();
-    } catch (Exception e) {
-      LOG.error("node {} failed to start", config.name(), e);
-      return Main.EXIT_FAILURE;
-    }
-    LOG.info("node {} started", config.name());
-    // as when an OTP application's top supervisor dies: the node cannot go on, so it stops
-    started.result().terminated().onSuccess(reason -> {
-      if (reason.isAbnormal()) {
-        LOG.error("node {}: the root supervisor exited ({}); stopping the node", config.name(), reason);
-        new Thread(() -> System.exit(Main.EXIT_FAILURE), "todo-cluster-exit").start();
+    while (true) {
+      Node node;
+      try {
+        node = current.get().await();
+      } catch (Exception e) {
+        LOG.error("node {} failed to start", config.name(), e);
+        return Main.EXIT_FAILURE;
       }
-    });
-    return waitForShutdown();
+      LOG.info("node {} started", config.name());
+      // as when an OTP application's top supervisor dies: the node cannot go on, so it stops
+      node.terminated().onSuccess(reason -> {
+        if (reason.isAbnormal()) {
+          LOG.error("node {}: the root supervisor exited ({}); stopping the node", config.name(), reason);
+          new Thread(() -> System.exit(Main.EXIT_FAILURE), "todo-cluster-exit").start();
+        }
+      });
+      // the main thread waits here for the life of the node; the JVM normally ends in the hook
+      rejoinAfterFreeze(node);
+      current.set(Node.start(config));
+    }
   }
 
-  /** The node lives on Vert.x threads; the main thread only waits, and the JVM ends in the hook. */
-  private static int waitForShutdown() {
+  /** Returns once the node was frozen too long and has abandoned its stale state (see FreezeWatchdog). */
+  private static void rejoinAfterFreeze(Node node) {
     try {
-      new CountDownLatch(1).await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      node.mustRejoin().await();
+      node.abandon().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("node {} did not abandon its state cleanly; exiting", node.config().name(), e);
+      Runtime.getRuntime().halt(Main.EXIT_FAILURE);
     }
-    return 0;
   }
 
   private static void stopGracefully(Future<Node> started, String name) {

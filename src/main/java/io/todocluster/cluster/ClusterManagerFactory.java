@@ -49,7 +49,7 @@ public final class ClusterManagerFactory {
   private ClusterManagerFactory() {}
 
   /** Builds and starts the cache manager (blocking) and wraps it for {@code buildClustered}. */
-  public static InfinispanClusterManager create(NodeConfig config) {
+  public static RejoiningClusterManager create(NodeConfig config) {
     // one owner cannot survive the loss of a node, and Infinispan 14 refuses DENY_READ_WRITES
     // with one owner (ISPN000575); more owners than members is fine (a lone node keeps all)
     if (config.owners() < 2) {
@@ -75,7 +75,7 @@ public final class ClusterManagerFactory {
         config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners());
     DefaultCacheManager cacheManager = new DefaultCacheManager(holder, true);
     LOG.info("Cluster node {} joined, members {}", config.name(), cacheManager.getMembers());
-    return new InfinispanClusterManager(cacheManager);
+    return new RejoiningClusterManager(cacheManager);
   }
 
   /**

@@ -61,6 +61,7 @@ public final class Membership {
   private final Set<String> unknownRole = ConcurrentHashMap.newKeySet();
   private final Set<String> leaving = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> mergeListeners = new CopyOnWriteArrayList<>();
   private volatile Set<String> members = Set.of();
   private volatile Placement placement = new Placement(List.of());
   private volatile boolean minority;
@@ -135,9 +136,20 @@ public final class Membership {
   }
 
   @ViewChanged
-  @Merged
   public void viewChanged(ViewChangedEvent event) {
     onView(names(event.getNewMembers()));
+  }
+
+  /** Infinispan does not report merges as view changes; after one, listeners may need to re-announce. */
+  @Merged
+  public void merged(ViewChangedEvent event) {
+    onView(names(event.getNewMembers()));
+    mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
+  }
+
+  /** Called after a merge (a partition healed, a paused node came back). */
+  public void onMerge(Runnable listener) {
+    mergeListeners.add(listener);
   }
 
   private synchronized void onView(Set<String> current) {

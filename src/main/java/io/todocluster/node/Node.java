@@ -6,6 +6,7 @@ import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.ClusterSupervisor;
 import io.todocluster.cluster.Membership;
 import io.todocluster.cluster.ProcessRegistry;
+import io.todocluster.cluster.RejoiningClusterManager;
 import io.todocluster.cluster.NodeEndpoint;
 import io.todocluster.http.HttpApi;
 import io.todocluster.store.TodoStore;
@@ -23,12 +24,13 @@ import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,7 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
-  private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
+  private static final Duration UNSUBSCRIBE_BOUND = Duration.ofSeconds(5);
 
   private final NodeConfig config;
   private final Vertx vertx;
@@ -57,19 +59,22 @@ public final class Node {
   private final TodoCache cache;
   private final Membership membership;
   private final ClusterSupervisor clusterSupervisor;
-  private final InfinispanClusterManager clusterManager;
+  private final RejoiningClusterManager clusterManager;
+  private final FreezeWatchdog watchdog;
+  private final Promise<Duration> frozen = Promise.promise();
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
 
   private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoStore store,
-      InfinispanClusterManager clusterManager) {
+      RejoiningClusterManager clusterManager) {
     this.config = config;
     this.vertx = vertx;
     this.cacheManager = cacheManager;
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, clusterManager.getNodeId());
     this.cache = new TodoCache(store, registry, config.idleTimeout());
     this.clusterManager = clusterManager;
+    this.watchdog = new FreezeWatchdog(vertx, this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);
@@ -78,7 +83,7 @@ public final class Node {
   /** Joins the cluster (one member when alone) and starts the node's processes. */
   public static Future<Node> start(NodeConfig config) {
     // joining blocks for JGroups' join timeout and the caches' state transfer: not on an event loop
-    CompletableFuture<InfinispanClusterManager> joined =
+    CompletableFuture<RejoiningClusterManager> joined =
         CompletableFuture.supplyAsync(() -> ClusterManagerFactory.create(config));
     return Future.fromCompletionStage(joined).compose(clusterManager -> {
       // a wildcard bind is not an address others can use: advertise the cluster host instead
@@ -101,8 +106,10 @@ public final class Node {
     });
   }
 
-  private Future<Void> deployRoot(InfinispanClusterManager clusterManager) {
+  private Future<Void> deployRoot(RejoiningClusterManager clusterManager) {
+    watchdog.start();
     membership.start();
+    membership.onMerge(this::reannounce);
     TodoService service = new TodoService(vertx, cache, membership);
     ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
     String nodeId = clusterManager.getNodeId();
@@ -137,6 +144,7 @@ public final class Node {
    */
   public Future<Void> stop() {
     serving = false;
+    watchdog.stop();
     log.info("node {} stopping", config.name());
     Future<Void> handedOff = Future.succeededFuture();
     if (config.hostsProcesses() && rootDeployment != null) {
@@ -162,6 +170,56 @@ public final class Node {
         .thenRunAsync(this::stopCacheManager)
         .thenRun(() -> log.info("node {} stopped", config.name()));
     return Future.fromCompletionStage(stopped);
+  }
+
+  /** See {@link FreezeWatchdog}: stop serving now; whoever runs the node starts a new incarnation. */
+  private void wokeUpFromFreeze(Duration gap) {
+    serving = false;
+    log.warn("node {} was frozen for {} ms, longer than the cluster tolerates; it rejoins as a new incarnation",
+        config.name(), gap.toMillis());
+    frozen.tryComplete(gap);
+  }
+
+  /** Completes when this node must rejoin as a new incarnation (it was frozen too long). */
+  public Future<Duration> mustRejoin() {
+    return frozen.future();
+  }
+
+  /**
+   * Stops without handing off: what this node holds is stale, and its lists already run
+   * elsewhere. It first cuts itself off from the cluster (closing the JGroups channel), before
+   * the views could merge and its stale copies meet the current ones; then Vert.x closes and
+   * the cache manager stops.
+   */
+  public Future<Void> abandon() {
+    serving = false;
+    watchdog.stop();
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(this::closeChannel)
+        .thenCompose(v -> vertx.close().toCompletionStage())
+        .exceptionally(error -> null)
+        .thenRunAsync(this::stopCacheManager)
+        .thenRun(() -> log.info("node {} abandoned its stale state", config.name()));
+    return Future.fromCompletionStage(stopped);
+  }
+
+  private void closeChannel() {
+    try {
+      if (cacheManager.getTransport() instanceof JGroupsTransport transport) {
+        transport.getChannel().close();
+      }
+    } catch (RuntimeException error) {
+      log.warn("node {} could not close its cluster channel", config.name(), error);
+    }
+  }
+
+  /**
+   * After a merge, the members that had declared a node dead have purged its Vert.x node info and
+   * event bus subscriptions; every node announces its own again (see RejoiningClusterManager).
+   */
+  private void reannounce() {
+    clusterManager.reannounce()
+        .onSuccess(v -> log.info("node {} announced itself again after a merge", config.name()))
+        .onFailure(error -> log.error("node {} could not announce itself again after a merge", config.name(), error));
   }
 
   /** Polls the cluster's subscriptions until this node no longer consumes the address (bounded). */

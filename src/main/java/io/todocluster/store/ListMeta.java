@@ -16,11 +16,11 @@ public record ListMeta(long nextId, long version) {
   }
 
   String encode() {
-    return new JsonObject().put("nextId", nextId).put("version", version).encode();
+    return new JsonObject().put("nextId", nextId).put(VersionedMergePolicy.VERSION, version).encode();
   }
 
   static ListMeta decode(String json) {
     JsonObject o = new JsonObject(json);
-    return new ListMeta(o.getLong("nextId"), o.getLong("version"));
+    return new ListMeta(o.getLong("nextId"), o.getLong(VersionedMergePolicy.VERSION));
   }
 }

@@ -33,6 +33,9 @@ public final class TodoStore {
 
   private static final String TOMBSTONE = "deleted";
 
+  /** Two new writers racing for one list settle in a round or two; more means something is wrong. */
+  private static final int TAKEOVER_ATTEMPTS = 5;
+
   /** Idempotency records are kept a day: long enough for any client's retries. */
   private static final long IDEMPOTENCY_HOURS = 24;
 
@@ -55,27 +58,49 @@ public final class TodoStore {
         manager.getCache(ENTRIES), manager.getCache(LISTS), manager.getCache(IDEMPOTENCY)), false);
   }
 
-  public Future<StoredList> load(String list) {
+  /**
+   * Takes a list over for a new writer and reads it. The head's version is moved on first (a
+   * new epoch): any earlier writer of the list is fenced from then on, and every write it
+   * completed before is in what this reads (see {@link #head}).
+   */
+  public Future<StoredList> takeOver(String list) {
+    return takeOver(list, 1);
+  }
+
+  private Future<StoredList> takeOver(String list, int attempt) {
     Context context = vertx.getOrCreateContext();
-    return fromStage(lists.getAsync(list), context).compose(head -> {
-      ListMeta meta = head == null ? ListMeta.EMPTY : ListMeta.decode(head);
-      Set<String> keys = new HashSet<>();
-      for (long id = 1; id < meta.nextId(); id++) {
-        keys.add(entryKey(list, id));
-      }
-      if (keys.isEmpty()) {
-        return Future.succeededFuture(new StoredList(meta, Map.of()));
-      }
-      return fromStage(entries.getAllAsync(keys), context).map(found -> {
-        Map<Long, JsonObject> byId = new HashMap<>();
-        found.values().forEach(json -> {
-          JsonObject entry = new JsonObject(json);
-          if (!isTombstone(entry)) {
-            byId.put(entry.getLong("id"), entry);
-          }
-        });
-        return new StoredList(meta, byId);
+    return head(list)
+        .compose(current -> advance(list, current, current.next(current.nextId())))
+        .recover(error -> error instanceof StaleWriterException && attempt < TAKEOVER_ATTEMPTS
+            ? takeOver(list, attempt + 1).map(StoredList::meta)
+            : Future.failedFuture(error))
+        .compose(meta -> readEntries(list, meta, context));
+  }
+
+  /** The list's head as stored now. */
+  public Future<ListMeta> head(String list) {
+    return fromStage(lists.getAsync(list), vertx.getOrCreateContext())
+        .map(json -> json == null ? ListMeta.EMPTY : ListMeta.decode(json));
+  }
+
+  private Future<StoredList> readEntries(String list, ListMeta meta, Context context) {
+    Set<String> keys = new HashSet<>();
+    for (long id = 1; id < meta.nextId(); id++) {
+      keys.add(entryKey(list, id));
+    }
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(new StoredList(meta, Map.of()));
+    }
+    return fromStage(entries.getAllAsync(keys), context).map(found -> {
+      Map<Long, JsonObject> byId = new HashMap<>();
+      found.values().forEach(json -> {
+        JsonObject entry = new JsonObject(json);
+        if (!isTombstone(entry)) {
+          entry.remove(VersionedMergePolicy.VERSION);
+          byId.put(entry.getLong("id"), entry);
+        }
       });
+      return new StoredList(meta, byId);
     });
   }
 
@@ -93,16 +118,21 @@ public final class TodoStore {
         : Future.failedFuture(new StaleWriterException(list, expected)));
   }
 
-  public Future<Void> putEntry(String list, long id, JsonObject entry) {
-    return fromStage(entries.putAsync(entryKey(list, id), entry.encode()), vertx.getOrCreateContext()).mapEmpty();
+  /**
+   * Writes an entry, stamped with the list's head version that this write moved to: after a
+   * partition heals, the copy with the highest version wins ({@link VersionedMergePolicy}).
+   */
+  public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
+    String stamped = entry.copy().put(VersionedMergePolicy.VERSION, version).encode();
+    return fromStage(entries.putAsync(entryKey(list, id), stamped), vertx.getOrCreateContext()).mapEmpty();
   }
 
   /**
    * Replaces an entry by a tombstone rather than removing its key: a retried add with an
    * idempotency key must be able to tell "deleted since" from "never written".
    */
-  public Future<Void> removeEntry(String list, long id) {
-    String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).encode();
+  public Future<Void> removeEntry(String list, long id, long version) {
+    String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).put(VersionedMergePolicy.VERSION, version).encode();
     return fromStage(entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
   }
 

@@ -58,7 +58,7 @@ public final class TodoServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return store.load(list)
+    return store.takeOver(list)
         .map(this::restore)
         .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.listProcess(list), this::handle).completion())
         .onSuccess(v -> {
@@ -147,7 +147,8 @@ public final class TodoServer extends VerticleBase {
     Entry entry = todo.nextEntry(date, title);
     return advance(entry.id() + 1)
         .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, entry.toJson()))
-        .compose(v -> store.putEntry(list, entry.id(), entry.toJson()))
+        .compose(v -> store.putEntry(list, entry.id(), entry.toJson(), head.version()))
+        .compose(v -> stillTheWriter())
         .map(v -> {
           todo.put(entry);
           publish("added", entry.toJson());
@@ -163,10 +164,14 @@ public final class TodoServer extends VerticleBase {
     Entry entry = Entry.fromJson(prior);
     return store.entry(list, entry.id()).compose(stored -> {
       if (stored != null) {
+        if (!TodoStore.isTombstone(stored) && todo.get(entry.id()).isEmpty()) {
+          todo.put(entry); // written by a writer fenced just after; it is ours to show now
+        }
         return Future.succeededFuture(prior);
       }
       return advance(Math.max(head.nextId(), entry.id() + 1))
-          .compose(v -> store.putEntry(list, entry.id(), prior))
+          .compose(v -> store.putEntry(list, entry.id(), prior, head.version()))
+          .compose(v -> stillTheWriter())
           .map(v -> {
             todo.put(entry);
             publish("added", prior);
@@ -194,7 +199,8 @@ public final class TodoServer extends VerticleBase {
       Entry updated = new Entry(id, date == null ? old.date() : LocalDate.parse(date),
           command.getString("title", old.title()));
       return advance(head.nextId())
-          .compose(v -> store.putEntry(list, id, updated.toJson()))
+          .compose(v -> store.putEntry(list, id, updated.toJson(), head.version()))
+          .compose(v -> stillTheWriter())
           .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, updated.toJson()))
           .map(v -> {
             todo.put(updated);
@@ -216,7 +222,8 @@ public final class TodoServer extends VerticleBase {
             : Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'")));
       }
       return advance(head.nextId())
-          .compose(v -> store.removeEntry(list, id))
+          .compose(v -> store.removeEntry(list, id, head.version()))
+          .compose(v -> stillTheWriter())
           .compose(v -> key == null ? Future.succeededFuture()
               : store.rememberIdempotent(list, key, new JsonObject().put("deleted", id)))
           .map(v -> {
@@ -242,6 +249,24 @@ public final class TodoServer extends VerticleBase {
       return Future.succeededFuture(false);
     }
     return store.entry(list, id).map(stored -> stored != null && TodoStore.isTombstone(stored));
+  }
+
+  /**
+   * Whether the head is still the one this process wrote, after its entry write. If a new writer
+   * took the list over meanwhile, that writer may have read the list before this entry landed:
+   * the write is reported as not applied, and its retry (same idempotency key) is answered by the
+   * current writer, which finds the entry and shows it.
+   */
+  private Future<Void> stillTheWriter() {
+    ListMeta mine = head;
+    return store.head(list).compose(stored -> {
+      if (stored.version() == mine.version()) {
+        return Future.succeededFuture();
+      }
+      StaleWriterException stale = new StaleWriterException(list, mine);
+      exitStale(stale);
+      return Future.failedFuture(stale);
+    });
   }
 
   /** Moves the list's head on; if someone else moved it, this process is stale and must go. */

@@ -112,4 +112,87 @@ class ClusterFaultsIT {
       }
     }
   }
+  @Test
+  @DisplayName("SIGSTOP of the busiest node for 20 s: its lists are served by the others, nothing is lost, all nodes converge")
+  void pauseTwentySeconds() throws Exception {
+    try (NodeCluster cluster = NodeCluster.start(dir, 3)) {
+      Workload workload = startWorkload(cluster);
+      awaitProgress(workload, 300);
+      NodeProcess victim = cluster.byName(busiest(cluster));
+      List<NodeProcess> others = cluster.nodes().stream().filter(n -> n != victim).toList();
+
+      victim.pause();
+      long paused = System.nanoTime();
+      awaitProgress(workload, 300); // the others go on serving, the victim's lists included
+      long servedAfterMs = (System.nanoTime() - paused) / 1_000_000;
+      // the fault lasts 20 s (longer than failure detection): that is the schedule, not a wait for a condition
+      Thread.sleep(Math.max(0, 20_000 - servedAfterMs));
+      victim.resume();
+      cluster.awaitMembers(3);
+      awaitProgress(workload, 300);
+      workload.stop();
+
+      List<NodeProcess> all = cluster.nodes();
+      NodeCluster.await("all nodes read the same", () -> {
+        try {
+          readEverywhere(workload, all);
+          return true;
+        } catch (AssertionError | IllegalStateException notYet) {
+          return false;
+        }
+      }, Duration.ofSeconds(60));
+      Map<String, List<String>> reads = readEverywhere(workload, all);
+      log.info("SIGSTOP of {} for 20 s: 300 more writes served {} ms into the pause; {} writes acknowledged; "
+          + "failed to the others {}/{}; unknown on the victim {}", victim.name(), servedAfterMs,
+          workload.acknowledgedCount(), workload.failed(others.get(0).name()), workload.failed(others.get(1).name()),
+          workload.unknown(victim.name()));
+      assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
+      for (NodeProcess other : others) {
+        assertThat(workload.failed(other.name())).as("failed requests to " + other.name() + ": "
+            + workload.failureSamples(other.name())).isZero();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("SIGTERM of a node under load: no failed request to the others, nothing lost; restarted, it takes back its share")
+  void sigtermAndRejoin() throws Exception {
+    try (NodeCluster cluster = NodeCluster.start(dir, 3)) {
+      Workload workload = startWorkload(cluster);
+      awaitProgress(workload, 300);
+      NodeProcess victim = cluster.node(2);
+      List<NodeProcess> others = cluster.nodes().subList(0, 2);
+
+      assertThat(victim.terminate(Duration.ofSeconds(40))).as("exit code after SIGTERM").isZero();
+      awaitProgress(workload, 300);
+      NodeProcess back = cluster.restart(2);
+      cluster.awaitMembers(3);
+      NodeCluster.await("the restarted node hosts processes again", () -> processesOn(cluster, back.name()) > 0,
+          Duration.ofSeconds(60));
+      awaitProgress(workload, 300);
+      workload.stop();
+
+      Map<String, List<String>> reads = readEverywhere(workload, cluster.nodes());
+      log.info("SIGTERM of {}: {} writes acknowledged; failed to the others {}/{}; restarted node hosts {} processes",
+          victim.name(), workload.acknowledgedCount(), workload.failed(others.get(0).name()),
+          workload.failed(others.get(1).name()), processesOn(cluster, back.name()));
+      assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
+      for (NodeProcess other : others) {
+        assertThat(workload.failed(other.name())).as("failed requests to " + other.name() + ": "
+            + workload.failureSamples(other.name())).isZero();
+        assertThat(workload.unknown(other.name())).as("unanswered requests to " + other.name()).isZero();
+      }
+    }
+  }
+
+  static int processesOn(NodeCluster cluster, String name) throws Exception {
+    JsonObject view = new JsonObject(cluster.node(0).get("/api/cluster").body());
+    for (Object m : view.getJsonArray("members")) {
+      JsonObject member = (JsonObject) m;
+      if (name.equals(member.getString("name")) && member.getInteger("processes") != null) {
+        return member.getInteger("processes");
+      }
+    }
+    return 0;
+  }
 }

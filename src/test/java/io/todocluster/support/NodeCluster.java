@@ -72,14 +72,24 @@ public final class NodeCluster implements AutoCloseable {
 
   /** Waits until every live, unpaused node counts this many members in /api/cluster. */
   public void awaitMembers(int count) throws Exception {
-    await("every node sees " + count + " members", () -> {
-      for (NodeProcess node : nodes) {
-        if (node.isAlive() && members(node) != count) {
-          return false;
+    try {
+      await("every node sees " + count + " members", () -> {
+        for (NodeProcess node : nodes) {
+          if (node.isAlive() && members(node) != count) {
+            return false;
+          }
         }
+        return true;
+      }, Duration.ofSeconds(60));
+    } catch (AssertionError e) {
+      StringBuilder diagnosis = new StringBuilder(e.getMessage());
+      for (NodeProcess node : nodes) {
+        diagnosis.append("\n--- ").append(node.name()).append(" sees ").append(members(node)).append(" members; log tail:\n");
+        List<String> lines = node.log().lines().toList();
+        lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> diagnosis.append(l).append('\n'));
       }
-      return true;
-    }, Duration.ofSeconds(60));
+      throw new AssertionError(diagnosis.toString());
+    }
   }
 
   public static int members(NodeProcess node) {

@@ -49,12 +49,25 @@ public final class TestNodes {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up here), so that no outgoing
+   * connection or port-0 listener of another node can take it between now and the bind.
+   */
+  public static synchronized int freePort() {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 20_000 + RANDOM.nextInt(12_000);
+      if (!GIVEN.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port found"));
   }
+
+  private static final java.util.Random RANDOM = new java.util.Random();
+  private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
 }
