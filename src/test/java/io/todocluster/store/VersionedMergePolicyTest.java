@@ -20,8 +20,8 @@ class VersionedMergePolicyTest {
   @Test
   @DisplayName("keeps the copy written at the highest version, even against the preferred partition")
   void highestVersionWins() {
-    CacheEntry<String, String> stale = copy("{\\"nextId\\":13,\\"version\\":12}");
-    CacheEntry<String, String> fresh = copy("{\\"nextId\\":418,\\"version\\":416}");
+    CacheEntry<String, String> stale = copy("{\"nextId\":13,\"version\":12}");
+    CacheEntry<String, String> fresh = copy("{\"nextId\":418,\"version\":416}");
     assertThat(policy.merge(stale, List.of(fresh))).isSameAs(fresh);
     assertThat(policy.merge(fresh, List.of(stale))).isSameAs(fresh);
   }
@@ -29,15 +29,15 @@ class VersionedMergePolicyTest {
   @Test
   @DisplayName("keeps a newer tombstone over an older entry, so a delete is not undone")
   void tombstoneWins() {
-    CacheEntry<String, String> entry = copy("{\\"id\\":3,\\"title\\":\\"x\\",\\"version\\":5}");
-    CacheEntry<String, String> tombstone = copy("{\\"id\\":3,\\"deleted\\":true,\\"version\\":6}");
+    CacheEntry<String, String> entry = copy("{\"id\":3,\"title\":\"x\",\"version\":5}");
+    CacheEntry<String, String> tombstone = copy("{\"id\":3,\"deleted\":true,\"version\":6}");
     assertThat(policy.merge(entry, List.of(tombstone))).isSameAs(tombstone);
   }
 
   @Test
   @DisplayName("prefers any copy to none")
   void anyCopyBeatsNone() {
-    CacheEntry<String, String> record = copy("{\\"id\\":3,\\"title\\":\\"x\\"}");
+    CacheEntry<String, String> record = copy("{\"id\":3,\"title\":\"x\"}");
     assertThat(policy.merge(null, List.of(record))).isSameAs(record);
     assertThat(policy.merge(record, List.of())).isSameAs(record);
   }
