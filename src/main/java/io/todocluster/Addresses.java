@@ -43,6 +43,11 @@ public final class Addresses {
     return NODE_PREFIX + nodeId + ".commands";
   }
 
+  /** Where a new owner asks this node to stop a process it still runs. */
+  public static String nodeRelease(String nodeId) {
+    return NODE_PREFIX + nodeId + ".release";
+  }
+
   /** Where a leaving node hands the lists it ran to their new owner. */
   public static String nodeAdopt(String nodeId) {
     return NODE_PREFIX + nodeId + ".adopt";

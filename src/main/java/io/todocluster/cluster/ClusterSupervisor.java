@@ -53,6 +53,7 @@ public final class ClusterSupervisor {
   private final Function<String, Future<Void>> stopLocal;
   private final Supplier<Collection<String>> localKeys;
   private MessageConsumer<JsonObject> adoptions;
+  private MessageConsumer<String> releases;
 
   public ClusterSupervisor(Vertx vertx, Membership membership, ProcessRegistry registry,
       Function<String, Future<Void>> startLocal, Function<String, Future<Void>> stopLocal,
@@ -71,7 +72,9 @@ public final class ClusterSupervisor {
       List<String> keys = message.body().getJsonArray("keys").stream().map(String.class::cast).toList();
       startAll(keys, "adopted").onComplete(ar -> message.reply(new JsonObject().put("started", keys.size())));
     });
-    return adoptions.completion();
+    releases = vertx.eventBus().consumer(Addresses.nodeRelease(membership.self()),
+        message -> stopLocal.apply(message.body()).onComplete(ar -> message.reply(null)));
+    return Future.all(adoptions.completion(), releases.completion()).mapEmpty();
   }
 
   /**
@@ -81,12 +84,16 @@ public final class ClusterSupervisor {
   public Future<Void> handOffAll() {
     List<String> keys = new ArrayList<>(localKeys.get());
     long started = System.nanoTime();
-    return moveAway(keys).onComplete(ar -> log.info("handoff: {} processes handed off in {} ms", keys.size(),
-        (System.nanoTime() - started) / 1_000_000));
+    return moveAway(keys).onComplete(ar -> {
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      log.info("handoff: {} processes handed off in {} ms", keys.size(), ms);
+      publishMoved("handoff", keys.size(), ms);
+    });
   }
 
   public Future<Void> stop() {
-    return adoptions == null ? Future.succeededFuture() : adoptions.unregister();
+    return adoptions == null ? Future.succeededFuture()
+        : Future.join(adoptions.unregister(), releases.unregister()).mapEmpty();
   }
 
   private void onChange(Membership.Change change) {
@@ -106,8 +113,9 @@ public final class ClusterSupervisor {
         .compose(mine -> startAll(mine, "failover").map(mine.size()))
         .onSuccess(count -> {
           if (count > 0) {
-            log.info("failover: {} processes of {} restarted here in {} ms", count, lost,
-                (System.nanoTime() - since) / 1_000_000);
+            long ms = (System.nanoTime() - since) / 1_000_000;
+            log.info("failover: {} processes of {} restarted here in {} ms", count, lost, ms);
+            publishMoved("failover", count, ms);
           }
         })
         .onFailure(error -> log.warn("failover of {} incomplete; the rest start on request", lost, error));
@@ -118,8 +126,24 @@ public final class ClusterSupervisor {
         .filter(key -> !membership.self().equals(membership.owner(key)))
         .toList();
     if (!moving.isEmpty()) {
-      moveAway(moving).onComplete(ar -> log.info("rebalance: {} processes moved to their new owners", moving.size()));
+      long started = System.nanoTime();
+      moveAway(moving).onComplete(ar -> {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        log.info("rebalance: {} processes moved to their new owners in {} ms", moving.size(), ms);
+        publishMoved("rebalance", moving.size(), ms);
+      });
     }
+  }
+
+  /** One event per move on cluster.events: failover (restarted here), rebalance or handoff (moved away). */
+  private void publishMoved(String reason, int count, long ms) {
+    vertx.eventBus().publish(Addresses.CLUSTER_EVENTS, new JsonObject()
+        .put("type", "processes-moved")
+        .put("reason", reason)
+        .put("node", membership.self())
+        .put("processes", count)
+        .put("ms", ms)
+        .put("at", System.currentTimeMillis()));
   }
 
   private Future<Void> moveAway(List<String> keys) {

@@ -1,6 +1,8 @@
 package io.todocluster.cluster;
 
+import io.todocluster.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -23,14 +25,41 @@ public final class ProcessRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessRegistry.class);
 
+  /** A live node stops a process in milliseconds; past this the new writer's takeover fences it anyway. */
+  private static final DeliveryOptions RELEASE = new DeliveryOptions().setSendTimeout(2_000);
+
   private final Vertx vertx;
   private final AdvancedCache<String, String> cache;
+  private final Membership membership;
   private final String self;
 
-  public ProcessRegistry(Vertx vertx, EmbeddedCacheManager cacheManager, String self) {
+  public ProcessRegistry(Vertx vertx, EmbeddedCacheManager cacheManager, Membership membership) {
     this.vertx = vertx;
     this.cache = cacheManager.<String, String>getCache(CACHE).getAdvancedCache();
-    this.self = self;
+    this.membership = membership;
+    this.self = membership.self();
+  }
+
+  /**
+   * Before a process starts here: if it still runs on another live node (this node became its
+   * owner by a join or a view change, and requests arrived before the move), that node is asked
+   * to stop it first, so that the old process stops serving reads before the new one serves.
+   */
+  public Future<Void> claim(String key) {
+    String holder = holder(key);
+    if (holder == null || holder.equals(self) || !membership.members().contains(holder)) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(Addresses.nodeRelease(holder), key, RELEASE).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private String holder(String key) {
+    try {
+      String entry = cache.get(key); // a replicated cache reads from local memory
+      return entry == null ? null : new JsonObject(entry).getString("node");
+    } catch (RuntimeException unavailable) {
+      return null;
+    }
   }
 
   public void register(String key) {

@@ -71,11 +71,11 @@ public final class Node {
     this.config = config;
     this.vertx = vertx;
     this.cacheManager = cacheManager;
-    ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, clusterManager.getNodeId());
-    this.cache = new TodoCache(store, registry, config.idleTimeout());
     this.clusterManager = clusterManager;
     this.watchdog = new FreezeWatchdog(vertx, this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
+    ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
+    this.cache = new TodoCache(store, registry, config.idleTimeout());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);
   }

@@ -58,7 +58,8 @@ public final class TodoServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return store.takeOver(list)
+    return registry.claim(list)
+        .compose(v -> store.takeOver(list))
         .map(this::restore)
         .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.listProcess(list), this::handle).completion())
         .onSuccess(v -> {

@@ -21,8 +21,13 @@ public final class TestNodes {
   }
 
   public static NodeConfig config(String name, Path dataDir, Duration idleTimeout, int clusterPort, List<String> seeds) {
+    return config(name, dataDir, idleTimeout, clusterPort, seeds, NodeConfig.Role.SERVER);
+  }
+
+  public static NodeConfig config(String name, Path dataDir, Duration idleTimeout, int clusterPort, List<String> seeds,
+      NodeConfig.Role role) {
     return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", clusterPort, 0, seeds, 0, dataDir,
-        NodeConfig.Role.SERVER, null, idleTimeout, 2);
+        role, null, idleTimeout, 2);
   }
 
   public static NodeConfig config(String name, Path dataDir) {
