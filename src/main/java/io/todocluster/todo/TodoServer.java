@@ -2,7 +2,6 @@ package io.todocluster.todo;
 
 import io.todocluster.Addresses;
 import io.todocluster.cluster.ProcessRegistry;
-import io.todocluster.store.ListMeta;
 import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
 import io.todocluster.store.TodoStore;
@@ -16,8 +15,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +40,7 @@ public final class TodoServer extends VerticleBase {
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
   private final Deque<Message<JsonObject>> writes = new ArrayDeque<>();
-  private TodoList todo;
-  private ListMeta head;
+  private ListWriter writer;
   private boolean writing;
   private boolean stopping;
   private long lastActivity;
@@ -80,10 +76,7 @@ public final class TodoServer extends VerticleBase {
   }
 
   private Void restore(StoredList stored) {
-    Map<Long, Entry> entries = new HashMap<>();
-    stored.entries().forEach((id, json) -> entries.put(id, Entry.fromJson(json)));
-    todo = new TodoList(stored.meta().nextId(), entries);
-    head = stored.meta();
+    writer = new ListWriter(list, store, stored, this::publish, this::exitStale);
     return null;
   }
 
@@ -94,7 +87,7 @@ public final class TodoServer extends VerticleBase {
     if (Commands.ENTRIES.equals(op)) {
       String date = command.getString("date");
       JsonArray result = new JsonArray();
-      (date == null ? todo.entries() : todo.entries(LocalDate.parse(date))).forEach(e -> result.add(e.toJson()));
+      (date == null ? writer.list().entries() : writer.list().entries(LocalDate.parse(date))).forEach(e -> result.add(e.toJson()));
       message.reply(result);
     } else if (CRASH.equals(op)) {
       // like a linked caller in Erlang, the caller learns of the crash at once instead of timing out
@@ -115,13 +108,7 @@ public final class TodoServer extends VerticleBase {
     writing = true;
     Message<JsonObject> message = writes.pollFirst();
     JsonObject command = message.body();
-    Future<JsonObject> outcome = switch (command.getString("op")) {
-      case Commands.ADD -> add(command);
-      case Commands.UPDATE -> update(command);
-      case Commands.DELETE -> delete(command);
-      default -> Future.failedFuture(TodoException.badRequest("unknown op"));
-    };
-    outcome.onComplete(ar -> {
+    writer.apply(command).onComplete(ar -> {
       writing = false;
       if (ar.succeeded()) {
         message.reply(ar.result());
@@ -130,156 +117,6 @@ public final class TodoServer extends VerticleBase {
       }
       drainWrites();
     });
-  }
-
-  private Future<JsonObject> add(JsonObject command) {
-    LocalDate date = LocalDate.parse(command.getString("date"));
-    String title = command.getString("title");
-    String key = command.getString("idempotencyKey");
-    if (key == null) {
-      return addNew(date, title, null);
-    }
-    return priorAnswer(key, command)
-        .compose(prior -> prior == null ? addNew(date, title, key) : replay(prior));
-  }
-
-  /** Head first (the id is taken for good), then the idempotency record, then the entry. */
-  private Future<JsonObject> addNew(LocalDate date, String title, String key) {
-    Entry entry = todo.nextEntry(date, title);
-    return advance(entry.id() + 1)
-        .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, entry.toJson()))
-        .compose(v -> store.putEntry(list, entry.id(), entry.toJson(), head.version()))
-        .compose(v -> stillTheWriter())
-        .map(v -> {
-          todo.put(entry);
-          publish("added", entry.toJson());
-          return entry.toJson();
-        });
-  }
-
-  /**
-   * A retried add: answer what the first attempt answered. If that attempt stopped between its
-   * idempotency record and its entry, finish it now; if the entry was deleted since, it stays so.
-   */
-  private Future<JsonObject> replay(JsonObject prior) {
-    Entry entry = Entry.fromJson(prior);
-    return store.entry(list, entry.id()).compose(stored -> {
-      if (stored != null) {
-        if (!TodoStore.isTombstone(stored) && todo.get(entry.id()).isEmpty()) {
-          todo.put(entry); // written by a writer fenced just after; it is ours to show now
-        }
-        return Future.succeededFuture(prior);
-      }
-      return advance(Math.max(head.nextId(), entry.id() + 1))
-          .compose(v -> store.putEntry(list, entry.id(), prior, head.version()))
-          .compose(v -> stillTheWriter())
-          .map(v -> {
-            todo.put(entry);
-            publish("added", prior);
-            return prior;
-          });
-    });
-  }
-
-  /**
-   * Updates and deletes are written entry first, idempotency record last: a retry of one that
-   * stopped in between applies it again, which for both gives the same state.
-   */
-  private Future<JsonObject> update(JsonObject command) {
-    long id = command.getLong("id");
-    String key = command.getString("idempotencyKey");
-    return priorAnswer(key, command).compose(prior -> {
-      if (prior != null) {
-        return Future.succeededFuture(prior);
-      }
-      if (todo.get(id).isEmpty()) {
-        return Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'"));
-      }
-      Entry old = todo.get(id).get();
-      String date = command.getString("date");
-      Entry updated = new Entry(id, date == null ? old.date() : LocalDate.parse(date),
-          command.getString("title", old.title()));
-      return advance(head.nextId())
-          .compose(v -> store.putEntry(list, id, updated.toJson(), head.version()))
-          .compose(v -> stillTheWriter())
-          .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, updated.toJson()))
-          .map(v -> {
-            todo.put(updated);
-            publish("updated", updated.toJson());
-            return updated.toJson();
-          });
-    });
-  }
-
-  private Future<JsonObject> delete(JsonObject command) {
-    long id = command.getLong("id");
-    String key = command.getString("idempotencyKey");
-    return priorAnswer(key, command).compose(prior -> {
-      if (prior != null) {
-        return Future.succeededFuture(null);
-      }
-      if (todo.get(id).isEmpty()) {
-        return deletedByAnEarlierAttempt(command, id).compose(gone -> gone ? Future.succeededFuture(null)
-            : Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'")));
-      }
-      return advance(head.nextId())
-          .compose(v -> store.removeEntry(list, id, head.version()))
-          .compose(v -> stillTheWriter())
-          .compose(v -> key == null ? Future.succeededFuture()
-              : store.rememberIdempotent(list, key, new JsonObject().put("deleted", id)))
-          .map(v -> {
-            todo.delete(id);
-            publish("deleted", new JsonObject().put("id", id));
-            return null;
-          });
-    });
-  }
-
-  /** The answer an earlier attempt of this command gave, looked up only when it may exist. */
-  private Future<JsonObject> priorAnswer(String key, JsonObject command) {
-    boolean mayExist = key != null && (command.getBoolean("retry", false) || !key.startsWith(TodoService.INTERNAL_KEY_PREFIX));
-    return mayExist ? store.idempotent(list, key) : Future.succeededFuture();
-  }
-
-  /**
-   * A delete re-sent by a node (its first attempt may have removed the entry and stopped before
-   * its record). Only a re-send counts: a new delete of a deleted entry is a 404.
-   */
-  private Future<Boolean> deletedByAnEarlierAttempt(JsonObject command, long id) {
-    if (!command.getBoolean("retry", false)) {
-      return Future.succeededFuture(false);
-    }
-    return store.entry(list, id).map(stored -> stored != null && TodoStore.isTombstone(stored));
-  }
-
-  /**
-   * Whether the head is still the one this process wrote, after its entry write. If a new writer
-   * took the list over meanwhile, that writer may have read the list before this entry landed:
-   * the write is reported as not applied, and its retry (same idempotency key) is answered by the
-   * current writer, which finds the entry and shows it.
-   */
-  private Future<Void> stillTheWriter() {
-    ListMeta mine = head;
-    return store.head(list).compose(stored -> {
-      if (stored.version() == mine.version()) {
-        return Future.succeededFuture();
-      }
-      StaleWriterException stale = new StaleWriterException(list, mine);
-      exitStale(stale);
-      return Future.failedFuture(stale);
-    });
-  }
-
-  /** Moves the list's head on; if someone else moved it, this process is stale and must go. */
-  private Future<Void> advance(long nextId) {
-    return store.advance(list, head, head.next(nextId))
-        .onSuccess(next -> head = next)
-        .onFailure(error -> {
-          if (error instanceof StaleWriterException) {
-            exitStale(error);
-          }
-        })
-        .mapEmpty();
   }
 
   private void exitStale(Throwable error) {
