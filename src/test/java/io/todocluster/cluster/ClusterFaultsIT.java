@@ -105,13 +105,29 @@ class ClusterFaultsIT {
           workload.unknown(victim.name()));
       assertThat(recoveryMs).as("every list answers again within a generous bound").isLessThan(15_000);
       assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
-      for (NodeProcess survivor : survivors) {
-        assertThat(workload.failed(survivor.name())).as("failed requests to " + survivor.name() + ": "
-            + workload.failureSamples(survivor.name())).isZero();
-        assertThat(workload.unknown(survivor.name())).as("unanswered requests to " + survivor.name()).isZero();
-      }
+      assertAllAnswered(workload, survivors);
+
+      // one more loss leaves a node that sees a minority of the last stable membership: it stops serving
+      NodeProcess last = survivors.get(0);
+      survivors.get(1).kill();
+      NodeCluster.await("the last node reports the minority", () -> last.get("/ready").statusCode() == 503,
+          Duration.ofSeconds(30));
+      var refused = last.postJson("/api/lists/after/entries", new JsonObject().put("date", "2026-11-24").put("title", "x").encode());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(refused.body()).getString("error")).contains("minority");
+      assertThat(new JsonObject(last.get("/api/cluster").body()).getString("partition")).isEqualTo("minority");
     }
   }
+
+  /** No failed and no unanswered request to these nodes. */
+  static void assertAllAnswered(Workload workload, List<NodeProcess> nodes) {
+    for (NodeProcess node : nodes) {
+      assertThat(workload.failed(node.name())).as("failed requests to " + node.name() + ": "
+          + workload.failureSamples(node.name())).isZero();
+      assertThat(workload.unknown(node.name())).as("unanswered requests to " + node.name()).isZero();
+    }
+  }
+
   @Test
   @DisplayName("SIGSTOP of the busiest node for 20 s: its lists are served by the others, nothing is lost, all nodes converge")
   void pauseTwentySeconds() throws Exception {
@@ -147,10 +163,7 @@ class ClusterFaultsIT {
           workload.acknowledgedCount(), workload.failed(others.get(0).name()), workload.failed(others.get(1).name()),
           workload.unknown(victim.name()));
       assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
-      for (NodeProcess other : others) {
-        assertThat(workload.failed(other.name())).as("failed requests to " + other.name() + ": "
-            + workload.failureSamples(other.name())).isZero();
-      }
+      assertAllAnswered(workload, others);
     }
   }
 
@@ -178,11 +191,7 @@ class ClusterFaultsIT {
           victim.name(), workload.acknowledgedCount(), workload.failed(others.get(0).name()),
           workload.failed(others.get(1).name()), processesOn(cluster, back.name()));
       assertThat(workload.violations(reads)).as("acknowledged writes lost or duplicated").isEmpty();
-      for (NodeProcess other : others) {
-        assertThat(workload.failed(other.name())).as("failed requests to " + other.name() + ": "
-            + workload.failureSamples(other.name())).isZero();
-        assertThat(workload.unknown(other.name())).as("unanswered requests to " + other.name()).isZero();
-      }
+      assertAllAnswered(workload, others);
     }
   }
 
