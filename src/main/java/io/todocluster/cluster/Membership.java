@@ -2,7 +2,9 @@ package io.todocluster.cluster;
 
 import io.todocluster.Addresses;
 import io.todocluster.store.TodoStore;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +45,9 @@ public final class Membership {
   /** A joining node publishes its node info right after joining; give it 30 s before assuming it serves. */
   private static final int ROLE_LOOKUPS = 300;
   private static final long ROLE_LOOKUP_INTERVAL_MS = 100;
+
+  /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
+  private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
 
   /**
    * What changed: the members lost from the view (crashed, cut off, or gone after leaving), the
@@ -133,6 +138,27 @@ public final class Membership {
     if (members.contains(nodeId) && leaving.add(nodeId)) {
       recompute();
     }
+  }
+
+  /** Polls the cluster's subscriptions until this node no longer consumes the address (bounded). */
+  public Future<Void> awaitUnsubscribed(String address) {
+    long deadline = System.nanoTime() + UNSUBSCRIBE_BOUND.toNanos();
+    Promise<Void> gone = Promise.promise();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      Promise<List<RegistrationInfo>> registrations = Promise.promise();
+      clusterManager.getRegistrations(address, registrations);
+      registrations.future().onComplete(ar -> {
+        boolean stillHere = ar.succeeded() && ar.result().stream().anyMatch(r -> r.nodeId().equals(self));
+        if (!stillHere || System.nanoTime() > deadline) {
+          gone.tryComplete();
+        } else {
+          vertx.setTimer(20, t -> check[0].run());
+        }
+      });
+    };
+    check[0].run();
+    return gone.future();
   }
 
   @ViewChanged

@@ -20,7 +20,6 @@ import io.todocluster.todo.TodoCache;
 import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -49,8 +48,6 @@ public final class Node {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-  /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
-  private static final Duration UNSUBSCRIBE_BOUND = Duration.ofSeconds(5);
 
   private final NodeConfig config;
   private final Vertx vertx;
@@ -152,7 +149,7 @@ public final class Node {
       // 3. wait until no node sends this one commands; 4. hand the processes to their new owners
       membership.leave();
       handedOff = root.terminateChild("commands").otherwiseEmpty()
-          .compose(v -> awaitUnsubscribed(Addresses.TODO_COMMANDS))
+          .compose(v -> membership.awaitUnsubscribed(Addresses.TODO_COMMANDS))
           .compose(v -> clusterSupervisor.handOffAll())
           .otherwiseEmpty();
     }
@@ -220,28 +217,6 @@ public final class Node {
     clusterManager.reannounce()
         .onSuccess(v -> log.info("node {} announced itself again after a merge", config.name()))
         .onFailure(error -> log.error("node {} could not announce itself again after a merge", config.name(), error));
-  }
-
-  /** Polls the cluster's subscriptions until this node no longer consumes the address (bounded). */
-  private Future<Void> awaitUnsubscribed(String address) {
-    String self = membership.self();
-    long deadline = System.nanoTime() + UNSUBSCRIBE_BOUND.toNanos();
-    Promise<Void> gone = Promise.promise();
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      Promise<List<RegistrationInfo>> registrations = Promise.promise();
-      clusterManager.getRegistrations(address, registrations);
-      registrations.future().onComplete(ar -> {
-        boolean stillHere = ar.succeeded() && ar.result().stream().anyMatch(r -> r.nodeId().equals(self));
-        if (!stillHere || System.nanoTime() > deadline) {
-          gone.tryComplete();
-        } else {
-          vertx.setTimer(20, t -> check[0].run());
-        }
-      });
-    };
-    check[0].run();
-    return gone.future();
   }
 
   private void stopCacheManager() {

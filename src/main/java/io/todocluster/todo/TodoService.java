@@ -27,8 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TodoService {
 
-  /** A list process answers from memory or after one store write; 10 s means it is in trouble. */
-  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A list process answers reads from memory and writes one at a time after a few store calls;
+   * under a burst the last write waits for all before it. 20 s means it is in trouble.
+   */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
   /**
    * How long a command may go on being re-routed: past failure detection of a silent node
@@ -185,7 +188,8 @@ public final class TodoService {
       case RECIPIENT_FAILURE -> reply.failureCode() == TodoServer.NOT_APPLIED
           ? TodoException.unavailable("the list's process is restarting; retry")
           : new TodoException(reply.failureCode(), reply.getMessage());
-      case TIMEOUT -> TodoException.unavailable("the list's process did not answer in time");
+      case TIMEOUT -> TodoException.unavailable(
+          "the list's process did not answer in time; the outcome is unknown: retry with the same Idempotency-Key");
       default -> TodoException.unavailable("the list's process is not available; retry");
     };
   }

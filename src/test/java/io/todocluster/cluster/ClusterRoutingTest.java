@@ -88,7 +88,7 @@ class ClusterRoutingTest {
   @DisplayName("concurrent adds to one list through all nodes get distinct ids and none is lost")
   void concurrentAdds() throws Exception {
     List<Future<Object>> adds = new ArrayList<>();
-    for (int round = 0; round < 40; round++) {
+    for (int round = 0; round < 20; round++) {
       for (int i = 0; i < 3; i++) {
         adds.add(command(cluster.node(i), add("contended", "n" + i + "-" + round)));
       }
@@ -96,9 +96,9 @@ class ClusterRoutingTest {
     await(Future.all(adds));
     Set<Long> ids = new HashSet<>();
     adds.forEach(f -> ids.add(((JsonObject) f.result()).getLong("id")));
-    assertThat(ids).hasSize(120);
+    assertThat(ids).hasSize(60);
     JsonArray stored = (JsonArray) await(command(cluster.node(2), entries("contended")));
-    assertThat(stored).hasSize(120);
+    assertThat(stored).hasSize(60);
   }
 
   @Test
