@@ -152,6 +152,15 @@ public final class TodoStore {
         .map(json -> json == null ? null : new JsonObject(json));
   }
 
+  /**
+   * Claims an idempotency key for this answer, atomically: null when this call claimed it, or
+   * the answer another attempt of the same command claimed it with first.
+   */
+  public Future<JsonObject> claimIdempotent(String list, String key, JsonObject result) {
+    return fromStage(idempotency.putIfAbsentAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS,
+        TimeUnit.HOURS), vertx.getOrCreateContext()).map(prior -> prior == null ? null : new JsonObject(prior));
+  }
+
   public Future<Void> rememberIdempotent(String list, String key, JsonObject result) {
     return fromStage(idempotency.putAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS, TimeUnit.HOURS),
         vertx.getOrCreateContext()).mapEmpty();

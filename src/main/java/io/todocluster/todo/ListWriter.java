@@ -65,12 +65,21 @@ final class ListWriter {
         .compose(prior -> prior == null ? addNew(date, title, key) : replay(prior));
   }
 
-  /** Head first (the id is taken for good), then the idempotency record, then the entry. */
+  /**
+   * Head first (the id is taken for good), then the claim of the idempotency key, then the entry:
+   * of two attempts of one command (a retry racing a fenced writer), only the claimant writes.
+   */
   private Future<JsonObject> addNew(LocalDate date, String title, String key) {
     Entry entry = todo.nextEntry(date, title);
     return advance(entry.id() + 1)
-        .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, entry.toJson()))
-        .compose(v -> store.putEntry(list, entry.id(), entry.toJson(), head.version()))
+        .compose(v -> key == null ? Future.succeededFuture() : store.claimIdempotent(list, key, entry.toJson()))
+        // another attempt of this command claimed the key first (a fenced writer that woke up, or
+        // the retry of one): answer as it did, and leave the id just taken unused, never reused
+        .compose(claimedBefore -> claimedBefore != null ? replay(claimedBefore) : writeNew(entry));
+  }
+
+  private Future<JsonObject> writeNew(Entry entry) {
+    return store.putEntry(list, entry.id(), entry.toJson(), head.version())
         .compose(v -> stillTheWriter())
         .map(v -> {
           todo.put(entry);
