@@ -1,0 +1,118 @@
+package io.todocluster.netns;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node JVM from the fat jar, run inside namespace {@code i} of a {@link TestNetwork}:
+ * HTTP and cluster bound to the namespace address, the same ports in every namespace (each has
+ * its own port space), and reached by the test JVM through the bridge. Like
+ * {@code support.NodeProcess}, but the address is not loopback, so a cluster secret is passed,
+ * through TODO_SECRET so that `ps` does not show it.
+ */
+public final class NetnsNode implements AutoCloseable {
+
+  public static final int HTTP_PORT = 8080;
+  public static final int CLUSTER_PORT = 7800;
+  private static final String SECRET = "some-test-secret";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final TestNetwork network;
+  private final int index;
+  private final Process process;
+  private final Path log;
+
+  private NetnsNode(TestNetwork network, int index, Process process, Path log) {
+    this.network = network;
+    this.index = index;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts node {@code n<i>} with every node of the network as a seed. */
+  public static NetnsNode start(TestNetwork network, int i, Path jar, Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    List<String> seeds = new ArrayList<>();
+    for (int j = 0; j < network.size(); j++) {
+      seeds.add(network.host(j) + ":" + CLUSTER_PORT);
+    }
+    String host = network.host(i);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-jar", jar.toString(),
+        "--name", "n" + i, "--http-host", host, "--http-port", Integer.toString(HTTP_PORT),
+        "--cluster-host", host, "--cluster-port", Integer.toString(CLUSTER_PORT),
+        "--data-dir", dataDir.toString(), "--bridge-port", "0", "--seeds", String.join(",", seeds)));
+    Path log = dataDir.resolve("n" + i + "-" + System.nanoTime() + ".log");
+    Process process = network.start(i, command, Map.of("TODO_SECRET", SECRET), log);
+    return new NetnsNode(network, i, process, log);
+  }
+
+  /** Waits until {@code /ready} answers 200 over the bridge, or fails with the node's log. */
+  public NetnsNode awaitReady(Duration bound) throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + log());
+      }
+      try {
+        if (get("/ready").statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("node not ready after " + bound + ":\n" + log());
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://" + network.host(index) + ":" + HTTP_PORT + path);
+  }
+
+  /** The JVM's own PID (`ip netns exec` execs java), for {@link Nemesis#kill} and friends. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM, then the exit code. */
+  public int terminate(Duration bound) throws Exception {
+    process.destroy();
+    if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("node did not exit within " + bound + " of SIGTERM:\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroyForcibly(); // SIGKILL ends a SIGSTOPped JVM too
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
