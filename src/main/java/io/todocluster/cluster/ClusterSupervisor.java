@@ -68,6 +68,7 @@ public final class ClusterSupervisor {
 
   public Future<Void> start() {
     membership.onChange(this::onChange);
+    membership.onMinority(this::stopAllHere);
     adoptions = vertx.eventBus().consumer(Addresses.nodeAdopt(membership.self()), message -> {
       List<String> keys = message.body().getJsonArray("keys").stream().map(String.class::cast).toList();
       startAll(keys, "adopted").onComplete(ar -> message.reply(new JsonObject().put("started", keys.size())));
@@ -94,6 +95,17 @@ public final class ClusterSupervisor {
   public Future<Void> stop() {
     return adoptions == null ? Future.succeededFuture()
         : Future.join(adoptions.unregister(), releases.unregister()).mapEmpty();
+  }
+
+  /**
+   * On the minority side the store refuses every read and write, and the majority goes on
+   * writing: the processes here would come back from the partition with stale memory. They are
+   * stopped; after the heal each list starts again where its owner is, from the store.
+   */
+  private void stopAllHere() {
+    List<String> keys = new ArrayList<>(localKeys.get());
+    forEachBounded(keys, stopLocal).onComplete(ar ->
+        log.warn("minority: stopped {} processes whose state would be stale after the heal", keys.size()));
   }
 
   private void onChange(Membership.Change change) {
@@ -167,8 +179,8 @@ public final class ClusterSupervisor {
   }
 
   private Future<Void> startAll(List<String> keys, String why) {
-    return forEachBounded(keys, key -> startLocal.apply(key).onFailure(error ->
-        log.debug("{}: process {} not started now ({}); it starts on request", why, key, error.getMessage())));
+    return membership.settled().compose(settled -> forEachBounded(keys, key -> startLocal.apply(key).onFailure(error ->
+        log.debug("{}: process {} not started now ({}); it starts on request", why, key, error.getMessage()))));
   }
 
   /** Runs the action for every key, at most {@link #CONCURRENCY} at a time; failures do not stop the rest. */

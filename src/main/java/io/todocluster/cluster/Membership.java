@@ -46,6 +46,12 @@ public final class Membership {
   private static final int ROLE_LOOKUPS = 300;
   private static final long ROLE_LOOKUP_INTERVAL_MS = 100;
 
+  /** How often the store is asked whether it has settled after a merge. */
+  private static final long SETTLE_POLL_MS = 100;
+
+  /** Conflict resolution of our caches took up to ~40 s on 2 busy cores; past this, serve anyway. */
+  private static final java.time.Duration SETTLE_BOUND = java.time.Duration.ofSeconds(90);
+
   /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
   private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
 
@@ -67,6 +73,9 @@ public final class Membership {
   private final Set<String> leaving = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> mergeListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> minorityListeners = new CopyOnWriteArrayList<>();
+  private volatile Promise<Void> settled = Promise.promise();
+  private volatile java.util.function.BiPredicate<Set<String>, Long> storeSettled;
   private volatile Set<String> members = Set.of();
   private volatile Placement placement = new Placement(List.of());
   private volatile boolean minority;
@@ -82,6 +91,7 @@ public final class Membership {
 
   /** Starts listening; a listener added after start misses the node's own join view, so read it too. */
   public Membership start() {
+    settled.tryComplete();
     vertx.eventBus().<String>consumer(Addresses.CLUSTER_LEAVING, message -> markLeaving(message.body()));
     cacheManager.addListener(this);
     store.addListener(new PartitionListener());
@@ -170,7 +180,53 @@ public final class Membership {
   @Merged
   public void merged(ViewChangedEvent event) {
     onView(names(event.getNewMembers()));
+    beginSettling();
     mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
+  }
+
+  /** How the store tells that it has settled after a merge, given the members that hold data. */
+  public void settleWith(java.util.function.BiPredicate<Set<String>, Long> storeSettled) {
+    this.storeSettled = storeSettled;
+  }
+
+  /**
+   * Whether the cluster is settling after a merge: the two sides' copies are being reconciled,
+   * and a read could still see the side that lost. No list is served or started meanwhile.
+   */
+  public boolean isSettling() {
+    return !settled.future().isComplete();
+  }
+
+  /** Completes when the cluster is not (or no longer) settling after a merge. */
+  public Future<Void> settled() {
+    return settled.future();
+  }
+
+  private synchronized void beginSettling() {
+    if (settled.future().isComplete()) {
+      settled = Promise.promise();
+    }
+    Promise<Void> current = settled;
+    long since = System.nanoTime();
+    log.warn("merge: serving no list until the store has reconciled both sides");
+    vertx.setPeriodic(SETTLE_POLL_MS, timer -> {
+      Set<String> holders = new LinkedHashSet<>(members);
+      holders.removeAll(clients);
+      boolean done = storeSettled == null || storeSettled.test(holders, since);
+      if (done || System.nanoTime() - since > SETTLE_BOUND.toNanos()) {
+        vertx.cancelTimer(timer);
+        if (current.tryComplete()) {
+          log.info("merge: the store settled in {} ms{}", (System.nanoTime() - since) / 1_000_000,
+              done ? "" : " (bound reached)");
+          publish("settled", self);
+        }
+      }
+    });
+  }
+
+  /** Called when this node finds itself on the minority side of a partition. */
+  public void onMinority(Runnable listener) {
+    minorityListeners.add(listener);
   }
 
   /** Called after a merge (a partition healed, a paused node came back). */
@@ -286,6 +342,9 @@ public final class Membership {
         minority = nowMinority;
         log.warn("partition: this node is now on the {} side", minority ? "minority" : "majority");
         publish("partition", self);
+        if (minority) {
+          minorityListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
+        }
       }
     }
   }

@@ -71,6 +71,7 @@ public final class Node {
     this.clusterManager = clusterManager;
     this.watchdog = new FreezeWatchdog(vertx, this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
+    this.membership.settleWith(store::settled);
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
     this.cache = new TodoCache(store, registry, config.idleTimeout());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.infinispan.AdvancedCache;
+import org.infinispan.conflict.ConflictManagerFactory;
+import org.infinispan.topology.CacheTopology;
 import org.infinispan.Cache;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityException;
@@ -40,6 +43,7 @@ public final class TodoStore {
   private static final long IDEMPOTENCY_HOURS = 24;
 
   private final Vertx vertx;
+  private final java.util.Map<String, Long> rehashed = new java.util.concurrent.ConcurrentHashMap<>();
   private final AdvancedCache<String, String> entries;
   private final AdvancedCache<String, String> lists;
   private final AdvancedCache<String, String> idempotency;
@@ -50,6 +54,42 @@ public final class TodoStore {
     this.entries = entries.getAdvancedCache();
     this.lists = lists.getAdvancedCache();
     this.idempotency = idempotency.getAdvancedCache();
+    RehashListener listener = new RehashListener();
+    List.of(this.entries, this.lists, this.idempotency).forEach(cache -> cache.addListener(listener));
+  }
+
+  /** Remembers when each cache last finished moving data between members. */
+  @org.infinispan.notifications.Listener
+  public final class RehashListener {
+    @org.infinispan.notifications.cachelistener.annotation.DataRehashed
+    public void rehashed(org.infinispan.notifications.cachelistener.event.DataRehashedEvent<?, ?> event) {
+      if (!event.isPre()) {
+        rehashed.put(event.getCache().getName(), System.nanoTime());
+      }
+    }
+  }
+
+  /**
+   * Whether the store has settled after a merge: conflicts resolved, no rebalance running, and
+   * every given member in the topology. Until then a read may see a copy from the side that lost.
+   */
+  public boolean settled(java.util.Collection<String> members, long sinceNanos) {
+    for (AdvancedCache<String, String> cache : List.of(entries, lists, idempotency)) {
+      // a merge always ends with conflict resolution and then a rebalance: until one has
+      // finished since the merge, the topology can look complete while the copies still differ
+      if (rehashed.getOrDefault(cache.getName(), 0L) <= sinceNanos) {
+        return false;
+      }
+      var distribution = cache.getDistributionManager();
+      CacheTopology topology = distribution.getCacheTopology();
+      java.util.Set<String> present = new java.util.HashSet<>();
+      topology.getActualMembers().forEach(a -> present.add(a.toString()));
+      if (ConflictManagerFactory.get(cache).isConflictResolutionInProgress() || distribution.isRehashInProgress()
+          || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE || !present.containsAll(members)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Starts the caches (a blocking step, so it runs on a worker). */

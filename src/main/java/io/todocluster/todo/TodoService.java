@@ -81,7 +81,7 @@ public final class TodoService {
 
   /** Runs a command another node routed here, already validated, on this node's process. */
   public Future<Object> executeHere(JsonObject command) {
-    if (!cache.serving() || membership.isLeaving(membership.self())) {
+    if (!cache.serving() || membership.isLeaving(membership.self()) || membership.isSettling()) {
       return Future.failedFuture(TodoException.unavailable("this node does not host lists (now)"));
     }
     return callLocal(command.getString("list"), command, 1);
@@ -89,8 +89,16 @@ public final class TodoService {
 
   private Future<Object> route(JsonObject command, long deadline) {
     if (membership.isMinority()) {
-      return Future.failedFuture(TodoException.unavailable(
-          "this node is on the minority side of a network partition; use a node on the majority side"));
+      // an earlier attempt of a re-routed command may have been applied on the other side
+      return Future.failedFuture(TodoException.unavailable(command.getBoolean("retry", false)
+          ? "this node is now on the minority side of a network partition; the outcome is unknown: "
+              + "retry with the same Idempotency-Key on a node on the majority side"
+          : "this node is on the minority side of a network partition; nothing was applied: "
+              + "use a node on the majority side"));
+    }
+    if (membership.isSettling()) {
+      return retryOrFail(command, deadline, TodoException.unavailable(
+          "the cluster is reconciling after a partition healed; retry"));
     }
     String owner = membership.owner(command.getString("list"));
     if (owner == null) {
