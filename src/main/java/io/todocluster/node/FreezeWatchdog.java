@@ -26,7 +26,7 @@ public final class FreezeWatchdog {
   private final Vertx vertx;
   private final Consumer<Duration> onFreeze;
   private long timer = -1;
-  private long last;
+  private volatile long last = System.nanoTime();
 
   public FreezeWatchdog(Vertx vertx, Consumer<Duration> onFreeze) {
     this.vertx = vertx;
@@ -44,6 +44,16 @@ public final class FreezeWatchdog {
         onFreeze.accept(gap);
       }
     });
+  }
+
+  /**
+   * Whether this node may have been frozen past what the cluster tolerates, checked at the moment
+   * of asking. After a freeze, requests that queued meanwhile run as soon as the JVM resumes, on
+   * every event loop at once, possibly before the periodic check fires: this is the lease each
+   * request checks, so that none of them is served from stale memory.
+   */
+  public boolean mayBeStale() {
+    return System.nanoTime() - last > TOLERATED.toNanos();
   }
 
   public void stop() {

@@ -108,7 +108,7 @@ public final class Node {
     watchdog.start();
     membership.start();
     membership.onMerge(this::reannounce);
-    TodoService service = new TodoService(vertx, cache, membership);
+    TodoService service = new TodoService(vertx, cache, membership, watchdog::mayBeStale);
     ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
     String nodeId = clusterManager.getNodeId();
     List<ChildSpec> children = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The front door of the to-do system: validates a command and hands it to its list's process
@@ -54,14 +55,20 @@ public final class TodoService {
   private final Vertx vertx;
   private final TodoCache cache;
   private final Membership membership;
+  private final BooleanSupplier mayBeStale;
   private final DeliveryOptions local = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
   private final DeliveryOptions remote = new DeliveryOptions().setSendTimeout(REMOTE_ATTEMPT_MS);
   private final Map<String, Set<Runnable>> inFlight = new ConcurrentHashMap<>();
 
-  public TodoService(Vertx vertx, TodoCache cache, Membership membership) {
+  /**
+   * @param mayBeStale whether this node may have been frozen past failure detection (then its
+   *     memory may be stale and it serves nothing)
+   */
+  public TodoService(Vertx vertx, TodoCache cache, Membership membership, BooleanSupplier mayBeStale) {
     this.vertx = vertx;
     this.cache = cache;
     this.membership = membership;
+    this.mayBeStale = mayBeStale;
     membership.onChange(this::ownersLost);
   }
 
@@ -81,13 +88,19 @@ public final class TodoService {
 
   /** Runs a command another node routed here, already validated, on this node's process. */
   public Future<Object> executeHere(JsonObject command) {
-    if (!cache.serving() || membership.isLeaving(membership.self()) || membership.isSettling()) {
+    if (!cache.serving() || membership.isLeaving(membership.self()) || membership.isSettling()
+        || mayBeStale.getAsBoolean()) {
       return Future.failedFuture(TodoException.unavailable("this node does not host lists (now)"));
     }
     return callLocal(command.getString("list"), command, 1);
   }
 
   private Future<Object> route(JsonObject command, long deadline) {
+    if (mayBeStale.getAsBoolean()) {
+      return Future.failedFuture(TodoException.unavailable(command.getBoolean("retry", false)
+          ? "this node was frozen and is rejoining the cluster; the outcome is unknown: retry on another node"
+          : "this node was frozen and is rejoining the cluster; nothing was applied: retry on another node"));
+    }
     if (membership.isMinority()) {
       // an earlier attempt of a re-routed command may have been applied on the other side
       return Future.failedFuture(TodoException.unavailable(command.getBoolean("retry", false)
