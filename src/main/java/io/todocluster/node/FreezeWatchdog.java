@@ -1,6 +1,5 @@
 package io.todocluster.node;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -11,6 +10,9 @@ import java.util.function.Consumer;
  * and the store would treat its copies as current when the views merge (Infinispan prefers the
  * larger old view). Like a lease that expired, the only safe move is to stop serving at once and
  * rejoin as a new incarnation, which then receives the current state from the others.
+ *
+ * <p>The clock is read by a thread of its own, not by an event loop: a busy event loop is not a
+ * frozen JVM, and must not look like one.
  */
 public final class FreezeWatchdog {
 
@@ -23,42 +25,53 @@ public final class FreezeWatchdog {
    */
   public static final Duration TOLERATED = Duration.ofSeconds(2);
 
-  private final Vertx vertx;
   private final Consumer<Duration> onFreeze;
-  private long timer = -1;
+  private final Thread ticker;
   private volatile long last = System.nanoTime();
+  private volatile boolean running;
+  private volatile boolean frozen;
 
-  public FreezeWatchdog(Vertx vertx, Consumer<Duration> onFreeze) {
-    this.vertx = vertx;
+  public FreezeWatchdog(String nodeName, Consumer<Duration> onFreeze) {
     this.onFreeze = onFreeze;
+    this.ticker = new Thread(this::tick, "freeze-watchdog-" + nodeName);
+    this.ticker.setDaemon(true);
   }
 
   public void start() {
     last = System.nanoTime();
-    timer = vertx.setPeriodic(TICK_MS, id -> {
+    running = true;
+    ticker.start();
+  }
+
+  private void tick() {
+    while (running && !frozen) {
+      try {
+        Thread.sleep(TICK_MS);
+      } catch (InterruptedException stopped) {
+        return;
+      }
       long now = System.nanoTime();
       Duration gap = Duration.ofNanos(now - last);
       last = now;
-      if (gap.compareTo(TOLERATED) > 0) {
-        vertx.cancelTimer(timer);
+      if (running && gap.compareTo(TOLERATED) > 0) {
+        frozen = true;
         onFreeze.accept(gap);
       }
-    });
+    }
   }
 
   /**
    * Whether this node may have been frozen past what the cluster tolerates, checked at the moment
    * of asking. After a freeze, requests that queued meanwhile run as soon as the JVM resumes, on
-   * every event loop at once, possibly before the periodic check fires: this is the lease each
-   * request checks, so that none of them is served from stale memory.
+   * every event loop at once, possibly before the ticker wakes up: this is the lease each request
+   * checks, so that none of them is served from stale memory.
    */
   public boolean mayBeStale() {
-    return System.nanoTime() - last > TOLERATED.toNanos();
+    return frozen || (running && System.nanoTime() - last > TOLERATED.toNanos());
   }
 
   public void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
+    running = false;
+    ticker.interrupt();
   }
 }

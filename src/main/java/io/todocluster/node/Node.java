@@ -69,7 +69,7 @@ public final class Node {
     this.vertx = vertx;
     this.cacheManager = cacheManager;
     this.clusterManager = clusterManager;
-    this.watchdog = new FreezeWatchdog(vertx, this::wokeUpFromFreeze);
+    this.watchdog = new FreezeWatchdog(config.name(), this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.membership.settleWith(store::settled);
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
