@@ -36,7 +36,7 @@ public final class TodoService {
 
   /**
    * How long a command may go on being re-routed: past failure detection of a silent node
-   * (about 3.5 s), a view change and a process start, with room to spare.
+   * (about 5.3 s), a view change and a process start, with room to spare.
    */
   public static final Duration ROUTING_DEADLINE = Duration.ofSeconds(20);
 
