@@ -22,10 +22,6 @@ public final class Placement {
     return members;
   }
 
-  public boolean isEmpty() {
-    return members.isEmpty();
-  }
-
   /** The owner of the key, or null when there is no member. */
   public String owner(String key) {
     long keyHash = hash(key);

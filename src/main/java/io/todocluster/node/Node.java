@@ -258,10 +258,6 @@ public final class Node {
     return membership;
   }
 
-  public Supervisor rootSupervisor() {
-    return root;
-  }
-
   private static Future<Void> stopQuietly(EmbeddedCacheManager cacheManager) {
     return Future.fromCompletionStage(CompletableFuture.runAsync(cacheManager::stop))
         .otherwise(error -> {

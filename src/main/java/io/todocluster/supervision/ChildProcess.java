@@ -98,8 +98,4 @@ final class ChildProcess implements Deployable {
   boolean killed() {
     return killed;
   }
-
-  Deployable instance() {
-    return child;
-  }
 }
