@@ -28,7 +28,7 @@ import org.infinispan.commons.CacheException;
  * on the caller's context: nothing here blocks an event loop. Writes are synchronous replication
  * plus write-through persistence, so a completed future means the write is stored.
  */
-public final class TodoStore {
+public final class TodoStore implements ListStore {
 
   public static final String ENTRIES = "todo-entries";
   public static final String LISTS = "todo-lists";
@@ -118,6 +118,7 @@ public final class TodoStore {
   }
 
   /** The list's head as stored now. */
+  @Override
   public Future<ListMeta> head(String list) {
     return fromStage(lists.getAsync(list), vertx.getOrCreateContext())
         .map(json -> json == null ? ListMeta.EMPTY : ListMeta.decode(json));
@@ -148,6 +149,7 @@ public final class TodoStore {
    * Moves a list's head from {@code expected} to {@code next}, only if nobody moved it since;
    * fails with {@link StaleWriterException} otherwise.
    */
+  @Override
   public Future<ListMeta> advance(String list, ListMeta expected, ListMeta next) {
     Context context = vertx.getOrCreateContext();
     CompletionStage<Boolean> swapped = expected.version() == 0
@@ -162,6 +164,7 @@ public final class TodoStore {
    * Writes an entry, stamped with the list's head version that this write moved to: after a
    * partition heals, the copy with the highest version wins ({@link VersionedMergePolicy}).
    */
+  @Override
   public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
     String stamped = entry.copy().put(VersionedMergePolicy.VERSION, version).encode();
     return fromStage(entries.putAsync(entryKey(list, id), stamped), vertx.getOrCreateContext()).mapEmpty();
@@ -171,12 +174,14 @@ public final class TodoStore {
    * Replaces an entry by a tombstone rather than removing its key: a retried add with an
    * idempotency key must be able to tell "deleted since" from "never written".
    */
+  @Override
   public Future<Void> removeEntry(String list, long id, long version) {
     String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).put(VersionedMergePolicy.VERSION, version).encode();
     return fromStage(entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
   }
 
   /** One stored entry, a tombstone (see {@link #isTombstone}) or null if it was never written. */
+  @Override
   public Future<JsonObject> entry(String list, long id) {
     return fromStage(entries.getAsync(entryKey(list, id)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
@@ -187,6 +192,7 @@ public final class TodoStore {
   }
 
   /** What a write with this idempotency key answered the first time, or null. */
+  @Override
   public Future<JsonObject> idempotent(String list, String key) {
     return fromStage(idempotency.getAsync(idempotencyKey(list, key)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
@@ -196,11 +202,13 @@ public final class TodoStore {
    * Claims an idempotency key for this answer, atomically: null when this call claimed it, or
    * the answer another attempt of the same command claimed it with first.
    */
+  @Override
   public Future<JsonObject> claimIdempotent(String list, String key, JsonObject result) {
     return fromStage(idempotency.putIfAbsentAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS,
         TimeUnit.HOURS), vertx.getOrCreateContext()).map(prior -> prior == null ? null : new JsonObject(prior));
   }
 
+  @Override
   public Future<Void> rememberIdempotent(String list, String key, JsonObject result) {
     return fromStage(idempotency.putAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS, TimeUnit.HOURS),
         vertx.getOrCreateContext()).mapEmpty();

@@ -1,6 +1,7 @@
 package io.todocluster.todo;
 
 import io.todocluster.store.ListMeta;
+import io.todocluster.store.ListStore;
 import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
 import io.todocluster.store.TodoStore;
@@ -22,13 +23,13 @@ import java.util.function.Consumer;
 final class ListWriter {
 
   private final String list;
-  private final TodoStore store;
+  private final ListStore store;
   private final BiConsumer<String, JsonObject> publish;
   private final Consumer<StaleWriterException> onStale;
   private final TodoList todo;
   private ListMeta head;
 
-  ListWriter(String list, TodoStore store, StoredList stored, BiConsumer<String, JsonObject> publish,
+  ListWriter(String list, ListStore store, StoredList stored, BiConsumer<String, JsonObject> publish,
       Consumer<StaleWriterException> onStale) {
     this.list = list;
     this.store = store;
@@ -70,7 +71,9 @@ final class ListWriter {
    * of two attempts of one command (a retry racing a fenced writer), only the claimant writes.
    */
   private Future<JsonObject> addNew(LocalDate date, String title, String key) {
-    Entry entry = todo.nextEntry(date, title);
+    // the id comes from the stored head, not from memory: an earlier add whose entry write failed
+    // after its head write (a timeout: outcome unknown) has taken its id for good
+    Entry entry = new Entry(Math.max(head.nextId(), todo.nextId()), date, title);
     return advance(entry.id() + 1)
         .compose(v -> key == null ? Future.succeededFuture() : store.claimIdempotent(list, key, entry.toJson()))
         // another attempt of this command claimed the key first (a fenced writer that woke up, or

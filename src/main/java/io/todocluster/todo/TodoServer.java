@@ -33,6 +33,14 @@ public final class TodoServer extends VerticleBase {
   /** Failure code of a write that was not applied and may be retried on the next incarnation. */
   static final int NOT_APPLIED = 1503;
 
+  /**
+   * Failure code of a write whose store call failed midway (a replication timeout, the store
+   * lost its majority): it may be applied or not. The process exits, since its memory may now
+   * be behind the store; the retry, with the same idempotency key, is answered by the next
+   * incarnation, which reads the list from the store.
+   */
+  static final int OUTCOME_UNKNOWN = 1504;
+
   private static final Logger log = LoggerFactory.getLogger(TodoServer.class);
 
   private final String list;
@@ -119,9 +127,13 @@ public final class TodoServer extends VerticleBase {
     });
   }
 
+  /** This process's memory may differ from the store: it ends, and its supervisor restarts it from the store. */
   private void exitStale(Throwable error) {
+    if (stopping) {
+      return;
+    }
     stopping = true;
-    if (!Exit.abnormal(context, error.getMessage())) {
+    if (!Exit.abnormal(context, String.valueOf(error.getMessage()))) {
       vertx.undeploy(deploymentID());
     }
   }
@@ -132,8 +144,9 @@ public final class TodoServer extends VerticleBase {
     } else if (error instanceof StaleWriterException) {
       message.fail(NOT_APPLIED, "the list was changed by another process");
     } else {
-      log.warn("list={} write failed", list, error);
-      message.fail(503, "the store could not take the write; retry later");
+      log.warn("list={} write failed, outcome unknown; the process restarts from the store", list, error);
+      message.fail(OUTCOME_UNKNOWN, "the store did not confirm the write; the outcome is unknown");
+      exitStale(error);
     }
   }
 

@@ -182,10 +182,11 @@ public final class TodoService {
             return Future.failedFuture(error);
           }
           boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS || discarded(reply);
-          boolean notApplied = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && reply.failureCode() == TodoServer.NOT_APPLIED;
-          if ((absent || notApplied) && attempt < MAX_LOCAL_ATTEMPTS) {
-            JsonObject again = notApplied ? command.copy().put("retry", true) : command;
+          boolean mayRetry = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && (reply.failureCode() == TodoServer.NOT_APPLIED || reply.failureCode() == TodoServer.OUTCOME_UNKNOWN);
+          if ((absent || mayRetry) && attempt < MAX_LOCAL_ATTEMPTS) {
+            // a retry carries the command's idempotency key: the next incarnation answers it once
+            JsonObject again = mayRetry ? command.copy().put("retry", true) : command;
             return cache.ensureRunning(list)
                 .recover(cause -> Future.failedFuture(cause instanceof TodoException ? cause
                     : TodoException.unavailable("the list '" + list + "' cannot be loaded now; retry later")))
@@ -206,9 +207,12 @@ public final class TodoService {
 
   private static TodoException translate(ReplyException reply) {
     return switch (reply.failureType()) {
-      case RECIPIENT_FAILURE -> reply.failureCode() == TodoServer.NOT_APPLIED
-          ? TodoException.unavailable("the list's process is restarting; retry")
-          : new TodoException(reply.failureCode(), reply.getMessage());
+      case RECIPIENT_FAILURE -> switch (reply.failureCode()) {
+        case TodoServer.NOT_APPLIED -> TodoException.unavailable("the list's process is restarting; retry");
+        case TodoServer.OUTCOME_UNKNOWN -> TodoException.unavailable(
+            "the store did not confirm the write; the outcome is unknown: retry with the same Idempotency-Key");
+        default -> new TodoException(reply.failureCode(), reply.getMessage());
+      };
       case TIMEOUT -> TodoException.unavailable(
           "the list's process did not answer in time; the outcome is unknown: retry with the same Idempotency-Key");
       default -> TodoException.unavailable("the list's process is not available; retry");

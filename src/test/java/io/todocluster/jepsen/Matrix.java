@@ -83,6 +83,17 @@ final class Matrix {
             node.close();
           }
         }
+        keepLogs(dir, Path.of("target", "jepsen", name + "-" + seed + "-logs"));
+      }
+    }
+  }
+
+  /** The nodes' logs outlive the test's temp dir: a failed run is read from them. */
+  private static void keepLogs(Path dataDirs, Path into) throws IOException {
+    Files.createDirectories(into);
+    try (var logs = Files.find(dataDirs, 2, (path, attributes) -> path.toString().endsWith(".log"))) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        Files.copy(log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
