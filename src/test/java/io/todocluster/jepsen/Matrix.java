@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
 /**
  * One run of the fault matrix: N node JVMs in network namespaces, a recorded workload from a few
  * clients per node, 10 s of load, the fault (its own schedule), 10 s of load, then the final reads
- * once the nodes agree, and the check. The history is kept under target/jepsen/.
+ * once the nodes agree, and the check. The history and the nodes' logs are kept under target/jepsen/.
  */
 final class Matrix {
 
@@ -48,7 +48,10 @@ final class Matrix {
     try (TestNetwork network = TestNetwork.create(size)) {
       NetnsNode[] nodes = new NetnsNode[size];
       try {
-        for (int i = 0; i < size; i++) {
+        // n0 first, alone: it becomes the JGroups coordinator, so every fault hits the coordinator,
+        // the harder case (the survivors elect a new one and the store reconciles its copies)
+        nodes[0] = NetnsNode.start(network, 0, jar(), dir.resolve("n0")).awaitReady(READY);
+        for (int i = 1; i < size; i++) {
           nodes[i] = NetnsNode.start(network, i, jar(), dir.resolve("n" + i));
         }
         for (NetnsNode node : nodes) {

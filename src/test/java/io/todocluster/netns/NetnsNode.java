@@ -52,10 +52,21 @@ public final class NetnsNode implements AutoCloseable {
         "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-jar", jar.toString(),
         "--name", "n" + i, "--http-host", host, "--http-port", Integer.toString(HTTP_PORT),
         "--cluster-host", host, "--cluster-port", Integer.toString(CLUSTER_PORT),
-        "--data-dir", dataDir.toString(), "--bridge-port", "0", "--seeds", String.join(",", seeds)));
+        "--data-dir", dataDir.toString(), "--bridge-port", "0", "--seeds", String.join(",", seeds),
+        "--owners", Integer.toString(owners(network.size()))));
     Path log = dataDir.resolve("n" + i + "-" + System.nanoTime() + ".log");
     Process process = network.start(i, command, Map.of("TODO_SECRET", SECRET), log);
     return new NetnsNode(network, i, process, log);
+  }
+
+  /**
+   * Copies of each entry: a majority of the nodes (2 of 3, 3 of 5), so that whichever side of a
+   * partition holds a majority of the nodes also holds a copy of every entry and stays available.
+   * With 2 copies on 5 nodes, a 2|3 split can leave some entries with no copy on the majority side,
+   * and the store then denies reads and writes on both sides (the long matrix's first run).
+   */
+  static int owners(int nodes) {
+    return nodes / 2 + 1;
   }
 
   /** Waits until {@code /ready} answers 200 over the bridge, or fails with the node's log. */
