@@ -62,6 +62,7 @@ public final class Node {
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
+  private int warnedAtServers;
 
   private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoStore store,
       RejoiningClusterManager clusterManager) {
@@ -108,6 +109,7 @@ public final class Node {
     watchdog.start();
     membership.start();
     membership.onMerge(this::reannounce);
+    membership.onChange(change -> warnIfTooFewCopies());
     TodoService service = new TodoService(vertx, cache, membership, watchdog::mayBeStale);
     ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
     String nodeId = clusterManager.getNodeId();
@@ -218,6 +220,23 @@ public final class Node {
     clusterManager.reannounce()
         .onSuccess(v -> log.info("node {} announced itself again after a merge", config.name()))
         .onFailure(error -> log.error("node {} could not announce itself again after a merge", config.name(), error));
+  }
+
+  /**
+   * A partition that cuts off as many servers as there are copies of an entry can leave some
+   * entries with no copy on the majority side, and the store then serves neither side (a 2|3
+   * split of 5 nodes with 2 copies). Said once per cluster size, so that the operator raises
+   * {@code --owners} to a majority of the servers.
+   */
+  private void warnIfTooFewCopies() {
+    int servers = membership.placement().members().size();
+    int largestMinority = (servers - 1) / 2;
+    if (largestMinority >= config.owners() && servers != warnedAtServers) {
+      warnedAtServers = servers;
+      log.warn("{} servers hold {} copies of each entry: a partition cutting off {} of them makes the whole store "
+          + "unavailable until it heals; use --owners {} to keep the majority side serving", servers, config.owners(),
+          largestMinority, servers / 2 + 1);
+    }
   }
 
   private void stopCacheManager() {
