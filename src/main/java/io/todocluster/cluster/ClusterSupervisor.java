@@ -68,7 +68,8 @@ public final class ClusterSupervisor {
 
   public Future<Void> start() {
     membership.onChange(this::onChange);
-    membership.onMinority(this::stopAllHere);
+    membership.onMinority(() -> stopAllHere("minority"));
+    membership.onSettling(() -> stopAllHere("settling"));
     adoptions = vertx.eventBus().consumer(Addresses.nodeAdopt(membership.self()), message -> {
       List<String> keys = message.body().getJsonArray("keys").stream().map(String.class::cast).toList();
       startAll(keys, "adopted").onComplete(ar -> message.reply(new JsonObject().put("started", keys.size())));
@@ -99,13 +100,15 @@ public final class ClusterSupervisor {
 
   /**
    * On the minority side the store refuses every read and write, and the majority goes on
-   * writing: the processes here would come back from the partition with stale memory. They are
-   * stopped; after the heal each list starts again where its owner is, from the store.
+   * writing: the processes here would come back from the partition with stale memory. While the
+   * store reconciles its copies (after a merge or a coordinator change) a process's memory may
+   * not match what it keeps. Either way the processes are stopped; each list starts again where
+   * its owner is, from the store, once the store can be trusted.
    */
-  private void stopAllHere() {
+  private void stopAllHere(String why) {
     List<String> keys = new ArrayList<>(localKeys.get());
     forEachBounded(keys, stopLocal).onComplete(ar ->
-        log.warn("minority: stopped {} processes whose state would be stale after the heal", keys.size()));
+        log.warn("{}: stopped {} processes; they start again from the store", why, keys.size()));
   }
 
   private void onChange(Membership.Change change) {

@@ -74,8 +74,10 @@ public final class Membership {
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> mergeListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> minorityListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> settlingListeners = new CopyOnWriteArrayList<>();
   private volatile Promise<Void> settled = Promise.promise();
-  private volatile java.util.function.BiPredicate<Set<String>, Long> storeSettled;
+  private volatile StoreSettled storeSettled;
+  private volatile String coordinator;
   private volatile Set<String> members = Set.of();
   private volatile Placement placement = new Placement(List.of());
   private volatile boolean minority;
@@ -171,22 +173,49 @@ public final class Membership {
     return gone.future();
   }
 
+  /**
+   * A new coordinator recovers the caches' state from the members and Infinispan then runs
+   * conflict resolution, as after a merge: the cluster settles before it serves again.
+   */
   @ViewChanged
   public void viewChanged(ViewChangedEvent event) {
-    onView(names(event.getNewMembers()));
+    Set<String> view = names(event.getNewMembers());
+    String previous = coordinator;
+    onView(view);
+    if (previous != null && view.size() > 1 && !previous.equals(coordinator)) {
+      beginSettling(false, "the coordinator " + previous + " is gone");
+    }
   }
 
   /** Infinispan does not report merges as view changes; after one, listeners may need to re-announce. */
   @Merged
   public void merged(ViewChangedEvent event) {
     onView(names(event.getNewMembers()));
-    beginSettling();
+    beginSettling(true, "merge");
     mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
   }
 
-  /** How the store tells that it has settled after a merge, given the members that hold data. */
-  public void settleWith(java.util.function.BiPredicate<Set<String>, Long> storeSettled) {
+  /** How the store tells that it has settled since a given time (see {@link #settleWith}). */
+  @FunctionalInterface
+  public interface StoreSettled {
+    /**
+     * @param members the members that hold data
+     * @param sinceNanos when the event happened
+     * @param afterMerge whether it was a merge (copies that differ meet) or a coordinator change
+     */
+    boolean test(Set<String> members, long sinceNanos, boolean afterMerge);
+  }
+
+  public void settleWith(StoreSettled storeSettled) {
     this.storeSettled = storeSettled;
+  }
+
+  /**
+   * Called when the cluster begins to settle: the store is reconciling copies, and a process's
+   * memory may not survive that; the processes here are stopped and start again from the store.
+   */
+  public void onSettling(Runnable listener) {
+    settlingListeners.add(listener);
   }
 
   /**
@@ -202,21 +231,22 @@ public final class Membership {
     return settled.future();
   }
 
-  private synchronized void beginSettling() {
+  private synchronized void beginSettling(boolean afterMerge, String why) {
     if (settled.future().isComplete()) {
       settled = Promise.promise();
     }
     Promise<Void> current = settled;
     long since = System.nanoTime();
-    log.warn("merge: serving no list until the store has reconciled both sides");
+    log.warn("{}: serving no list until the store has reconciled its copies", why);
+    settlingListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
     vertx.setPeriodic(SETTLE_POLL_MS, timer -> {
       Set<String> holders = new LinkedHashSet<>(members);
       holders.removeAll(clients);
-      boolean done = storeSettled == null || storeSettled.test(holders, since);
+      boolean done = storeSettled == null || storeSettled.test(holders, since, afterMerge);
       if (done || System.nanoTime() - since > SETTLE_BOUND.toNanos()) {
         vertx.cancelTimer(timer);
         if (current.tryComplete()) {
-          log.info("merge: the store settled in {} ms{}", (System.nanoTime() - since) / 1_000_000,
+          log.info("{}: the store settled in {} ms{}", why, (System.nanoTime() - since) / 1_000_000,
               done ? "" : " (bound reached)");
           publish("settled", self);
         }
@@ -240,6 +270,7 @@ public final class Membership {
     Set<String> joined = new LinkedHashSet<>(current);
     joined.removeAll(members);
     members = Set.copyOf(current);
+    coordinator = current.isEmpty() ? null : current.iterator().next();
     left.forEach(id -> {
       clients.remove(id);
       unknownRole.remove(id);

@@ -74,7 +74,10 @@ public final class Node {
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.membership.settleWith(store::settled);
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
-    this.cache = new TodoCache(store, registry, config.idleTimeout());
+    // a list process serves only while the store can be trusted: not while it reconciles copies,
+    // not on the minority side, not after this node may have been frozen
+    this.cache = new TodoCache(store, registry, config.idleTimeout(),
+        () -> !membership.isSettling() && !membership.isMinority() && !watchdog.mayBeStale());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);
   }

@@ -44,6 +44,7 @@ public final class TodoStore implements ListStore {
 
   private final Vertx vertx;
   private final java.util.Map<String, Long> rehashed = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> installed = new java.util.concurrent.ConcurrentHashMap<>();
   private final AdvancedCache<String, String> entries;
   private final AdvancedCache<String, String> lists;
   private final AdvancedCache<String, String> idempotency;
@@ -58,7 +59,7 @@ public final class TodoStore implements ListStore {
     List.of(this.entries, this.lists, this.idempotency).forEach(cache -> cache.addListener(listener));
   }
 
-  /** Remembers when each cache last finished moving data between members. */
+  /** Remembers when each cache last finished moving data between members, and last installed a topology. */
   @org.infinispan.notifications.Listener
   public final class RehashListener {
     @org.infinispan.notifications.cachelistener.annotation.DataRehashed
@@ -67,17 +68,27 @@ public final class TodoStore implements ListStore {
         rehashed.put(event.getCache().getName(), System.nanoTime());
       }
     }
+
+    @org.infinispan.notifications.cachelistener.annotation.TopologyChanged
+    public void installed(org.infinispan.notifications.cachelistener.event.TopologyChangedEvent<?, ?> event) {
+      if (!event.isPre()) {
+        installed.put(event.getCache().getName(), System.nanoTime());
+      }
+    }
   }
 
   /**
-   * Whether the store has settled after a merge: conflicts resolved, no rebalance running, and
-   * every given member in the topology. Until then a read may see a copy from the side that lost.
+   * Whether the store has settled since a merge or a coordinator change: conflicts resolved, no
+   * rebalance running, and every given member in the topology. Until then a read may see a copy
+   * that conflict resolution is about to replace, and a write may race with it.
    */
-  public boolean settled(java.util.Collection<String> members, long sinceNanos) {
+  public boolean settled(java.util.Collection<String> members, long sinceNanos, boolean afterMerge) {
     for (AdvancedCache<String, String> cache : List.of(entries, lists, idempotency)) {
       // a merge always ends with conflict resolution and then a rebalance: until one has
-      // finished since the merge, the topology can look complete while the copies still differ
-      if (rehashed.getOrDefault(cache.getName(), 0L) <= sinceNanos) {
+      // finished since the merge, the topology can look complete while the copies still differ;
+      // a new coordinator always installs a new topology first (and then resolves conflicts)
+      Map<String, Long> event = afterMerge ? rehashed : installed;
+      if (event.getOrDefault(cache.getName(), 0L) <= sinceNanos) {
         return false;
       }
       var distribution = cache.getDistributionManager();

@@ -10,6 +10,7 @@ import io.todocluster.supervision.RestartIntensity;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * This node's list processes (the book's {@code Todo.Cache}): finds a list's process or starts it
@@ -24,12 +25,15 @@ public final class TodoCache {
   private final TodoStore store;
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
+  private final BooleanSupplier storeTrusted;
   private final AtomicReference<DynamicSupervisor> supervisor = new AtomicReference<>();
 
-  public TodoCache(TodoStore store, ProcessRegistry registry, Duration idleTimeout) {
+  /** @param storeTrusted whether the store may be read and written now (see {@link TodoServer}) */
+  public TodoCache(TodoStore store, ProcessRegistry registry, Duration idleTimeout, BooleanSupplier storeTrusted) {
     this.store = store;
     this.registry = registry;
     this.idleTimeout = idleTimeout;
+    this.storeTrusted = storeTrusted;
   }
 
   /**
@@ -49,7 +53,7 @@ public final class TodoCache {
     if (lists == null) {
       return Future.failedFuture(TodoException.unavailable("this node is not serving lists"));
     }
-    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout))
+    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout, storeTrusted))
         .withRestart(Restart.TRANSIENT);
     return lists.startChild(spec).mapEmpty();
   }

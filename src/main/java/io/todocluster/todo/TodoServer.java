@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,21 +48,32 @@ public final class TodoServer extends VerticleBase {
   private final TodoStore store;
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
+  private final BooleanSupplier storeTrusted;
   private final Deque<Message<JsonObject>> writes = new ArrayDeque<>();
   private ListWriter writer;
   private boolean writing;
   private boolean stopping;
   private long lastActivity;
 
-  public TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout) {
+  /**
+   * @param storeTrusted whether the store may be read and written now: false while it reconciles
+   *     copies after a merge or a coordinator change, on the minority side, or after a freeze.
+   *     Meanwhile the process neither starts nor applies a command (the caller retries later).
+   */
+  public TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
+      BooleanSupplier storeTrusted) {
     this.list = list;
     this.store = store;
     this.registry = registry;
     this.idleTimeout = idleTimeout;
+    this.storeTrusted = storeTrusted;
   }
 
   @Override
   public Future<?> start() {
+    if (!storeTrusted.getAsBoolean()) {
+      return Future.failedFuture(TodoException.unavailable("the store is reconciling; the list starts later"));
+    }
     return registry.claim(list)
         .compose(v -> store.takeOver(list))
         .map(this::restore)
@@ -92,7 +104,9 @@ public final class TodoServer extends VerticleBase {
     lastActivity = System.nanoTime();
     JsonObject command = message.body();
     String op = command.getString("op");
-    if (Commands.ENTRIES.equals(op)) {
+    if (Commands.ENTRIES.equals(op) && !storeTrusted.getAsBoolean()) {
+      message.fail(NOT_APPLIED, "the store is reconciling; retry");
+    } else if (Commands.ENTRIES.equals(op)) {
       String date = command.getString("date");
       JsonArray result = new JsonArray();
       (date == null ? writer.list().entries() : writer.list().entries(LocalDate.parse(date))).forEach(e -> result.add(e.toJson()));
@@ -101,7 +115,7 @@ public final class TodoServer extends VerticleBase {
       // like a linked caller in Erlang, the caller learns of the crash at once instead of timing out
       message.fail(500, "the list's process crashed; its supervisor restarts it");
       throw new IllegalStateException("crash requested for list '" + list + "'");
-    } else if (stopping) {
+    } else if (stopping || !storeTrusted.getAsBoolean()) {
       message.fail(NOT_APPLIED, "the list's process is stopping");
     } else {
       writes.addLast(message);
@@ -113,8 +127,13 @@ public final class TodoServer extends VerticleBase {
     if (writing || writes.isEmpty()) {
       return;
     }
-    writing = true;
     Message<JsonObject> message = writes.pollFirst();
+    if (!storeTrusted.getAsBoolean()) {
+      message.fail(NOT_APPLIED, "the store is reconciling; the command was not applied");
+      drainWrites();
+      return;
+    }
+    writing = true;
     JsonObject command = message.body();
     writer.apply(command).onComplete(ar -> {
       writing = false;

@@ -36,7 +36,7 @@ public final class TodoService {
 
   /**
    * How long a command may go on being re-routed: past failure detection of a silent node
-   * (about 5.3 s), a view change and a process start, with room to spare.
+   * (about 6 s), a view change and a process start, with room to spare.
    */
   public static final Duration ROUTING_DEADLINE = Duration.ofSeconds(20);
 
@@ -118,7 +118,10 @@ public final class TodoService {
       return retryOrFail(command, deadline, TodoException.unavailable("no server node is available"));
     }
     if (owner.equals(membership.self())) {
-      return callLocal(command.getString("list"), command, 1);
+      // the process said "not applied" or "outcome unknown", or could not start: ask again,
+      // through the same checks (minority, settling, owner), with the command's idempotency key
+      return callLocal(command.getString("list"), command, 1).recover(error ->
+          error instanceof TodoException e && e.status() == 503 ? retryOrFail(command, deadline, e) : Future.failedFuture(error));
     }
     return askOwner(owner, command).recover(error -> {
       if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
@@ -181,16 +184,15 @@ public final class TodoService {
           if (!(error instanceof ReplyException reply)) {
             return Future.failedFuture(error);
           }
+          // the process is not there (it stopped, or never started): start it and ask it; a
+          // "not applied" or "outcome unknown" goes back to the caller, which retries with the
+          // command's idempotency key once the store can be trusted (see route)
           boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS || discarded(reply);
-          boolean mayRetry = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && (reply.failureCode() == TodoServer.NOT_APPLIED || reply.failureCode() == TodoServer.OUTCOME_UNKNOWN);
-          if ((absent || mayRetry) && attempt < MAX_LOCAL_ATTEMPTS) {
-            // a retry carries the command's idempotency key: the next incarnation answers it once
-            JsonObject again = mayRetry ? command.copy().put("retry", true) : command;
+          if (absent && attempt < MAX_LOCAL_ATTEMPTS) {
             return cache.ensureRunning(list)
                 .recover(cause -> Future.failedFuture(cause instanceof TodoException ? cause
                     : TodoException.unavailable("the list '" + list + "' cannot be loaded now; retry later")))
-                .compose(v -> callLocal(list, again, attempt + 1));
+                .compose(v -> callLocal(list, command, attempt + 1));
           }
           return Future.failedFuture(translate(reply));
         });
