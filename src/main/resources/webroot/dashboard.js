@@ -67,10 +67,10 @@ function renderCluster(view) {
   $('served-by').textContent = view.node;
   $('partition').textContent = view.partition;
   $('partition').className = view.partition === 'majority' ? 'up' : 'down';
-  state.members = view.members;
+  state.members = view.members.slice().sort((a, b) => a.name.localeCompare(b.name));
   view.members.forEach(m => { state.names[m.nodeId] = m.name; });
-  $('member-count').textContent = view.members.length;
-  $('members').replaceChildren(...view.members.map(m => {
+  $('member-count').textContent = state.members.length;
+  $('members').replaceChildren(...state.members.map(m => {
     const jvm = m.jvm || {};
     return el('tr', {
       'data-node': m.name,
@@ -201,7 +201,7 @@ function describeSupervisorEvent(e) {
 
 function addEvent(source, text, at) {
   const time = new Date(at || Date.now()).toLocaleTimeString();
-  $('events').prepend(el('li', { class: source }, el('time', {}, time), el('span', { class: 'source' }, source), text));
+  $('events').prepend(el('li', { class: `from-${source}` }, el('time', {}, time), el('span', { class: 'source' }, source), text));
   while ($('events').children.length > MAX_EVENTS) {
     $('events').lastChild.remove();
   }
