@@ -199,6 +199,17 @@ function describeSupervisorEvent(e) {
   return `${e.supervisor}: ${e.event}${child}${details}`;
 }
 
+// every member publishes what it saw: a node that left is reported once by each survivor
+const recentMembership = new Map();
+function repeated(e) {
+  if (e.type !== 'joined' && e.type !== 'left') return false;
+  const key = `${e.type} ${e.node} ${e.members.length}`;
+  const now = Date.now();
+  const seen = recentMembership.get(key);
+  recentMembership.set(key, now);
+  return seen !== undefined && now - seen < 10000;
+}
+
 function addEvent(source, text, at) {
   const time = new Date(at || Date.now()).toLocaleTimeString();
   $('events').prepend(el('li', { class: `from-${source}` }, el('time', {}, time), el('span', { class: 'source' }, source), text));
@@ -215,7 +226,7 @@ function connectEvents() {
     $('bus-state').className = 'up';
     // handlers are registered again on every (re)connection: the bridge forgets them on close
     bus.registerHandler('cluster.events', (error, message) => {
-      if (!error) {
+      if (!error && !repeated(message.body)) {
         addEvent('cluster', describeClusterEvent(message.body), message.body.at);
         refreshSoon();
       }
