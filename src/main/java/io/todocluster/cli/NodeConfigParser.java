@@ -51,9 +51,10 @@ final class NodeConfigParser {
     int clusterPort = port(CLUSTER_PORT);
     String secret = secret();
     requireSecretOffLoopback(clusterHost, secret);
+    String httpHost = host(HTTP_HOST);
     return new NodeConfig(
         name(clusterPort),
-        host(HTTP_HOST),
+        httpHost,
         port(HTTP_PORT),
         clusterHost,
         clusterPort,
@@ -64,7 +65,8 @@ final class NodeConfigParser {
         role(),
         secret,
         idleTimeout(),
-        owners());
+        owners(),
+        dashboardCrash(httpHost));
   }
 
   // Defaults, env and flags only ever hold known keys, so an unknown one came from the file.
@@ -110,6 +112,20 @@ final class NodeConfigParser {
     // Infinispan refuses DENY_READ_WRITES with one owner, and one copy cannot survive a node loss
     require(OWNERS, value, owners != null && owners >= 2, "expected a number of copies >= 2");
     return owners;
+  }
+
+  /**
+   * Default: on only when HTTP is bound to loopback, where only people on this machine reach the
+   * crash button; a node serving other machines must be told to offer it.
+   */
+  private boolean dashboardCrash(String httpHost) {
+    String value = text(DASHBOARD_CRASH);
+    if (value == null || value.isEmpty()) {
+      return isLoopback(httpHost);
+    }
+    String lower = value.toLowerCase(Locale.ROOT);
+    require(DASHBOARD_CRASH, value, lower.equals("true") || lower.equals("false"), "expected true or false");
+    return lower.equals("true");
   }
 
   /** Accepts {@code a:7800,b:7800} from a flag or env var, and also a YAML/JSON list. */

@@ -76,6 +76,11 @@ final class NodeOptions {
       description = "Copies of each stored entry (default: " + DEFAULT_OWNERS + ").")
   String owners;
 
+  @Option(names = "--" + ConfigKeys.DASHBOARD_CRASH, paramLabel = "true|false",
+      description = "Whether the dashboard may crash a list process (default: true only when"
+          + " --http-host is loopback).")
+  String dashboardCrash;
+
   @Option(names = "--" + ConfigKeys.CONFIG, paramLabel = "<file>",
       description = "YAML (.yaml, .yml) or JSON (.json) file with the options above as keys,"
           + " e.g. http-port: 8081.")

@@ -68,7 +68,7 @@ public final class ClusterInfo {
           .put("processes", null);
       return vertx.eventBus().<JsonObject>request(Addresses.node(nodeId), null, ASK)
           .map(Message::body)
-          .map(answer -> member.put("processes", answer.getInteger("processes")))
+          .map(answer -> member.put("processes", answer.getInteger("processes")).put("jvm", answer.getJsonObject("jvm")))
           .otherwise(member);
     });
   }

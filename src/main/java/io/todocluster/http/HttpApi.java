@@ -34,14 +34,17 @@ public final class HttpApi extends VerticleBase {
   private final TodoService todos;
   private final ClusterInfo cluster;
   private final BooleanSupplier ready;
+  private final Dashboard dashboard;
   private int actualPort;
 
-  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, BooleanSupplier ready) {
+  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, BooleanSupplier ready,
+      Dashboard dashboard) {
     this.host = host;
     this.port = port;
     this.todos = todos;
     this.cluster = cluster;
     this.ready = ready;
+    this.dashboard = dashboard;
   }
 
   @Override
@@ -60,6 +63,13 @@ public final class HttpApi extends VerticleBase {
     router.get("/health").handler(this::handleHealth);
     router.get("/ready").handler(this::handleReady);
     router.get("/api/cluster").handler(this::handleCluster);
+
+    router.get("/api/dashboard").handler(this::handleDashboardSettings);
+    router.get("/api/processes").handler(this::handleProcesses);
+    router.get("/api/nodes/:nodeId/tree").handler(this::handleNodeTree);
+    router.post("/api/lists/:list/crash").handler(this::handleCrash);
+    router.route(Dashboard.EVENT_BUS_PATH).subRouter(dashboard.eventBusBridge());
+    router.getWithRegex(Dashboard.PAGES).handler(dashboard.pages());
 
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, Errors::byStatus);
@@ -172,6 +182,24 @@ public final class HttpApi extends VerticleBase {
 
   private void handleCluster(RoutingContext ctx) {
     cluster.describe().onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));
+  }
+
+  // ---- the dashboard ----
+
+  private void handleDashboardSettings(RoutingContext ctx) {
+    json(ctx, 200, dashboard.settings());
+  }
+
+  private void handleProcesses(RoutingContext ctx) {
+    dashboard.processes().onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));
+  }
+
+  private void handleNodeTree(RoutingContext ctx) {
+    dashboard.tree(ctx.pathParam("nodeId")).onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));
+  }
+
+  private void handleCrash(RoutingContext ctx) {
+    dashboard.crash(ctx.pathParam("list")).onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));
   }
 
   // ---- helpers ----

@@ -8,6 +8,7 @@ import io.todocluster.cluster.Membership;
 import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.cluster.RejoiningClusterManager;
 import io.todocluster.cluster.NodeEndpoint;
+import io.todocluster.http.Dashboard;
 import io.todocluster.http.HttpApi;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
@@ -124,9 +125,12 @@ public final class Node {
     // it answers every command it took before it stops, and a routed command may take the whole deadline
     children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId))
         .withShutdown(TodoService.ROUTING_DEADLINE.plusSeconds(5)));
-    children.add(ChildSpec.worker("node-endpoint", () -> new NodeEndpoint(nodeId, config.name(), cache::processCount)));
+    NodeIntrospection introspection = new NodeIntrospection(vertx, config.name(), () -> root, cache, config.dashboardCrash());
+    children.add(ChildSpec.worker("node-endpoint",
+        () -> new NodeEndpoint(nodeId, config.name(), cache::processCount, introspection.questions())));
+    Dashboard dashboard = new Dashboard(vertx, clusterInfo, membership::owner, config.dashboardCrash());
     children.add(ChildSpec.worker("http", () -> {
-      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing);
+      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing, dashboard);
       http.set(api);
       return api;
     }));

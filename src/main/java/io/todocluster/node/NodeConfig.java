@@ -21,7 +21,15 @@ public record NodeConfig(
     Role role,
     String secret,
     Duration idleTimeout,
-    int owners) {
+    int owners,
+    boolean dashboardCrash) {
+
+  /** For callers that predate the dashboard's crash option: the crash route stays off. */
+  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort, int busPort,
+      List<String> seeds, int bridgePort, Path dataDir, Role role, String secret, Duration idleTimeout, int owners) {
+    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir, role, secret,
+        idleTimeout, owners, false);
+  }
 
   public enum Role { SERVER, CLIENT }
 

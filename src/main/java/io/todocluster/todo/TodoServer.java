@@ -8,7 +8,11 @@ import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.Exit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -67,6 +71,26 @@ public final class TodoServer extends VerticleBase {
     this.registry = registry;
     this.idleTimeout = idleTimeout;
     this.storeTrusted = storeTrusted;
+  }
+
+  /** A local process answers a crash at once; past this it is too busy to be worth crashing. */
+  private static final DeliveryOptions CRASH_REQUEST = new DeliveryOptions().setSendTimeout(2_000);
+
+  /**
+   * Makes this node's process of the list crash, for an operator who wants to watch its
+   * supervisor restart it (the dashboard). Completes with whether a process was there to crash.
+   */
+  public static Future<Boolean> crash(Vertx vertx, String list) {
+    return vertx.eventBus().request(Addresses.listProcess(list), new JsonObject().put("op", CRASH), CRASH_REQUEST)
+        .transform(ar -> {
+          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return Future.succeededFuture(true); // it answered with its crash, as asked
+          }
+          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            return Future.succeededFuture(false);
+          }
+          return ar.succeeded() ? Future.failedFuture("the process did not crash") : Future.failedFuture(ar.cause());
+        });
   }
 
   @Override

@@ -131,6 +131,19 @@ class ConfigLoaderTest {
         .isEqualTo(8080);
   }
 
+  @Test
+  @DisplayName("the dashboard's crash button is on by default only when HTTP is bound to loopback, and can be set either way")
+  void dashboardCrash() {
+    ConfigLoader loader = new ConfigLoader(NO_ENV);
+    assertThat(loader.load(Map.of()).dashboardCrash()).as("default on 0.0.0.0").isFalse();
+    assertThat(loader.load(Map.of("http-host", "127.0.0.1")).dashboardCrash()).as("default on loopback").isTrue();
+    assertThat(loader.load(Map.of("http-host", "127.0.0.1", "dashboard-crash", "false")).dashboardCrash()).isFalse();
+    assertThat(new ConfigLoader(Map.of("TODO_DASHBOARD_CRASH", "TRUE")).load(Map.of()).dashboardCrash()).isTrue();
+    assertThatThrownBy(() -> loader.load(Map.of("dashboard-crash", "yes")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("--dashboard-crash: expected true or false, got 'yes'");
+  }
+
   private Path write(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content);
   }

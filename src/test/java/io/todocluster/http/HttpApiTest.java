@@ -174,4 +174,12 @@ class HttpApiTest {
     assertThat(member.getInteger("processes")).isGreaterThanOrEqualTo(0);
     assertThat(member.getString("nodeId")).startsWith("http-test-");
   }
+
+  @Test
+  @DisplayName("a node without --dashboard-crash refuses a crash request with 403 and a JSON error")
+  void crashRefusedWhenOff() throws Exception {
+    var refused = await(client.post("/api/lists/alice/crash").send());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.bodyAsJsonObject().getString("error")).contains("--dashboard-crash");
+  }
 }
