@@ -224,6 +224,14 @@ public final class Node {
    * event bus subscriptions; every node announces its own again (see RejoiningClusterManager).
    */
   private void reannounce() {
+    announce();
+    // once more when the cluster has settled: an announcement written while this node was still
+    // rejoining Vert.x's caches (it was on the minority side, so its copies are dropped as it
+    // rejoins) is lost, and then nobody can reach it or know its role (the smoke matrix saw 30 s)
+    membership.settled().onSuccess(v -> announce());
+  }
+
+  private void announce() {
     clusterManager.reannounce()
         .onSuccess(v -> log.info("node {} announced itself again after a merge", config.name()))
         .onFailure(error -> log.error("node {} could not announce itself again after a merge", config.name(), error));
