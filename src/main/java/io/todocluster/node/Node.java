@@ -1,6 +1,7 @@
 package io.todocluster.node;
 
 import io.todocluster.Addresses;
+import io.todocluster.bridge.TcpBridge;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.ClusterSupervisor;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * root (one_for_one)
  * ├── lists          DynamicSupervisor of the list processes (servers only)
  * ├── commands       todo.commands on the event bus (servers only)
+ * ├── bridge         the TCP event bus bridge (when --bridge-port is not 0)
  * ├── node-endpoint  answers questions about this node
  * └── http           the HTTP routes
  * </pre>
@@ -119,6 +121,9 @@ public final class Node {
     // it answers every command it took before it stops, and a routed command may take the whole deadline
     children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId))
         .withShutdown(TodoService.ROUTING_DEADLINE.plusSeconds(5)));
+    if (config.bridgePort() > 0) {
+      children.add(ChildSpec.worker("bridge", () -> new TcpBridge(config.clusterHost(), config.bridgePort())));
+    }
     children.add(ChildSpec.worker("node-endpoint", () -> new NodeEndpoint(nodeId, config.name(), cache::processCount)));
     children.add(ChildSpec.worker("http", () -> {
       HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing);
