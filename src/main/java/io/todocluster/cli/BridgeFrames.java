@@ -4,7 +4,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -60,14 +62,28 @@ final class BridgeFrames {
     out.flush();
   }
 
-  /** Blocks until a whole frame arrived; an EOFException when the bridge closed the connection. */
+  /**
+   * Blocks until a whole frame arrived; an EOFException when the bridge closed the connection. A
+   * read timeout before the frame's first byte is a SocketTimeoutException (nothing was consumed:
+   * the caller may wait again); one in the middle of a frame is a plain IOException, since the
+   * rest of the stream can no longer be read in step.
+   */
   static JsonObject read(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0 || length > MAX_FRAME_BYTES) {
-      throw new IOException("not a bridge frame (length " + length + ")");
+    int first = in.read();
+    if (first < 0) {
+      throw new EOFException("the bridge closed the connection");
     }
-    byte[] json = new byte[length];
-    in.readFully(json);
+    byte[] json;
+    try {
+      int length = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedShort());
+      if (length < 0 || length > MAX_FRAME_BYTES) {
+        throw new IOException("not a bridge frame (length " + length + ")");
+      }
+      json = new byte[length];
+      in.readFully(json);
+    } catch (SocketTimeoutException e) {
+      throw new IOException("the bridge stopped in the middle of a frame", e);
+    }
     try {
       return new JsonObject(new String(json, StandardCharsets.UTF_8));
     } catch (DecodeException e) {

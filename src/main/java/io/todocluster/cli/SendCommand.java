@@ -65,7 +65,13 @@ final class SendCommand implements Callable<Integer> {
       throw new ParameterException(op.commandLine(), e.getMessage());
     }
     String replyAddress = "todo-cluster.cli." + UUID.randomUUID();
-    try (BridgeConnection connection = BridgeConnection.open(bridge, REPLY_TIMEOUT)) {
+    BridgeConnection connection;
+    try {
+      connection = BridgeConnection.open(bridge, REPLY_TIMEOUT);
+    } catch (IOException e) {
+      return failed(op, "cannot reach the bridge at " + bridge + ": " + e.getMessage());
+    }
+    try (connection) {
       connection.write(BridgeFrames.send(Addresses.TODO_COMMANDS, replyAddress, command));
       JsonObject reply = awaitReply(connection, replyAddress);
       if (BridgeFrames.is(BridgeFrames.ERR, reply) || reply.containsKey("failureCode")) {
@@ -78,9 +84,12 @@ final class SendCommand implements Callable<Integer> {
       }
       return 0;
     } catch (SocketTimeoutException e) {
-      return failed(op, "no reply from the bridge at " + bridge + " within " + REPLY_TIMEOUT.toSeconds() + " s");
+      return failed(op, "no reply from the bridge at " + bridge + " within " + REPLY_TIMEOUT.toSeconds()
+          + " s; the command may have been applied");
     } catch (IOException e) {
-      return failed(op, "cannot reach the bridge at " + bridge + ": " + e.getMessage());
+      // the command may or may not have been applied: say so rather than guess
+      return failed(op, "lost the bridge at " + bridge + " before the reply (" + e.getMessage()
+          + "); the command may have been applied");
     }
   }
 

@@ -62,7 +62,13 @@ final class WatchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--count must be at least 1");
     }
     String address = list == null ? Addresses.CLUSTER_EVENTS : Addresses.todoEvents(list);
-    try (BridgeConnection connection = BridgeConnection.open(bridge, QUIET_BEFORE_PING)) {
+    BridgeConnection connection;
+    try {
+      connection = BridgeConnection.open(bridge, QUIET_BEFORE_PING);
+    } catch (IOException e) {
+      return failed("cannot reach the bridge at " + bridge + ": " + e.getMessage());
+    }
+    try (connection) {
       connection.write(BridgeFrames.register(address));
       // frames are handled in order: an err before the pong is the bridge refusing the register
       connection.write(BridgeFrames.ping());
@@ -70,7 +76,7 @@ final class WatchCommand implements Callable<Integer> {
     } catch (EOFException e) {
       return failed("the bridge at " + bridge + " closed the connection");
     } catch (IOException e) {
-      return failed("cannot reach the bridge at " + bridge + ": " + e.getMessage());
+      return failed("lost the bridge at " + bridge + ": " + e.getMessage());
     }
   }
 
