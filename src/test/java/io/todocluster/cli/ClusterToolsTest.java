@@ -145,6 +145,32 @@ class ClusterToolsTest {
   }
 
   @Test
+  @DisplayName("watch without --list prints cluster.events: a node that joins is announced")
+  void watchPrintsClusterEvents() throws Exception {
+    CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
+        () -> run("watch", "--bridge", bridge(0), "--count", "1"));
+    Subscriptions.awaitVisible(cluster.nodes(), Addresses.CLUSTER_EVENTS);
+
+    Node joining = TestNodes.start(TestNodes.config("n3", dataDir.resolve("n3"), Duration.ofSeconds(60),
+        TestNodes.freePort(), cluster.node(0).config().seeds()));
+    try {
+      Run watch = watching.get(30, TimeUnit.SECONDS);
+      assertThat(watch.exitCode()).as(watch.err()).isZero();
+      assertThat(watch.err()).contains("watching " + Addresses.CLUSTER_EVENTS);
+      assertThat(watch.out().lines()).singleElement().satisfies(line -> {
+        JsonObject message = new JsonObject(line);
+        assertThat(message.getString("address")).isEqualTo(Addresses.CLUSTER_EVENTS);
+        assertThat(message.getJsonObject("body").getString("type")).isEqualTo("joined");
+        assertThat(message.getJsonObject("body").getString("node"))
+            .isEqualTo(((VertxInternal) joining.vertx()).clusterManager().getNodeId());
+      });
+    } finally {
+      TestNodes.stop(joining);
+      cluster.awaitServers(2);
+    }
+  }
+
+  @Test
   @DisplayName("watch --list prints the event of an entry added through the other node as one JSON line")
   void watchPrintsListEvents() throws Exception {
     String list = "cli-watch";
