@@ -9,6 +9,9 @@ public final class Addresses {
   /** Changes of one list are published at this prefix plus the list name (the contract). */
   public static final String TODO_EVENTS_PREFIX = "todo.events.";
 
+  /** Every list's events as one regular expression, todo\.events\..+ (for the bridge's permissions). */
+  public static final String TODO_EVENTS_PATTERN = TODO_EVENTS_PREFIX.replace(".", "\\.") + ".+";
+
   /** Membership, partition and process events (the contract). */
   public static final String CLUSTER_EVENTS = "cluster.events";
 

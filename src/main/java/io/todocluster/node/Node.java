@@ -1,6 +1,7 @@
 package io.todocluster.node;
 
 import io.todocluster.Addresses;
+import io.todocluster.bridge.TcpBridge;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.ClusterSupervisor;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * root (one_for_one)
  * ├── lists          DynamicSupervisor of the list processes (servers only)
  * ├── commands       todo.commands on the event bus (servers only)
+ * ├── bridge         the TCP event bus bridge (when --bridge-port is not 0)
  * ├── node-endpoint  answers questions about this node
  * └── http           the HTTP routes
  * </pre>
@@ -125,6 +127,9 @@ public final class Node {
     // it answers every command it took before it stops, and a routed command may take the whole deadline
     children.add(ChildSpec.worker("commands", () -> new CommandEndpoint(service, nodeId))
         .withShutdown(TodoService.ROUTING_DEADLINE.plusSeconds(5)));
+    if (config.bridgePort() > 0) {
+      children.add(ChildSpec.worker("bridge", () -> new TcpBridge(config.clusterHost(), config.bridgePort())));
+    }
     NodeIntrospection introspection = new NodeIntrospection(vertx, config.name(), () -> root, cache, config.dashboardCrash());
     children.add(ChildSpec.worker("node-endpoint",
         () -> new NodeEndpoint(nodeId, config.name(), cache::processCount, introspection.questions())));

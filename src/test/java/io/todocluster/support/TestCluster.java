@@ -1,12 +1,14 @@
 package io.todocluster.support;
 
 import io.todocluster.node.Node;
+import io.todocluster.node.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /** Several nodes in one JVM, each with its own Vert.x, joined over loopback through TCPPING seeds. */
 public final class TestCluster implements AutoCloseable {
@@ -17,6 +19,12 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public static TestCluster start(int size, Path dataDir, Duration idleTimeout) throws Exception {
+    return start(size, dataDir, idleTimeout, UnaryOperator.identity());
+  }
+
+  /** Each node's configuration passes through {@code adjust} before it starts (a bridge port, ...). */
+  public static TestCluster start(int size, Path dataDir, Duration idleTimeout, UnaryOperator<NodeConfig> adjust)
+      throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       ports.add(TestNodes.freePort());
@@ -26,7 +34,8 @@ public final class TestCluster implements AutoCloseable {
     try {
       for (int i = 0; i < size; i++) {
         String name = "n" + (i + 1);
-        cluster.nodes.add(TestNodes.start(TestNodes.config(name, dataDir.resolve(name), idleTimeout, ports.get(i), seeds)));
+        cluster.nodes.add(TestNodes.start(adjust.apply(
+            TestNodes.config(name, dataDir.resolve(name), idleTimeout, ports.get(i), seeds))));
       }
       cluster.awaitServers(size);
     } catch (Exception | AssertionError e) {

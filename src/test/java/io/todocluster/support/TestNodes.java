@@ -30,6 +30,12 @@ public final class TestNodes {
         role, null, idleTimeout, 2);
   }
 
+  /** The same node with its TCP bridge on {@code port} (0 is off, so tests pass a free port). */
+  public static NodeConfig withBridgePort(NodeConfig c, int port) {
+    return new NodeConfig(c.name(), c.httpHost(), c.httpPort(), c.clusterHost(), c.clusterPort(), c.busPort(), c.seeds(),
+        port, c.dataDir(), c.role(), c.secret(), c.idleTimeout(), c.owners());
+  }
+
   public static NodeConfig config(String name, Path dataDir) {
     return config(name, dataDir, Duration.ofSeconds(60));
   }
