@@ -1,6 +1,7 @@
 package io.todocluster.metrics;
 
 import io.todocluster.Addresses;
+import io.todocluster.cluster.ClusterSupervisor;
 import io.todocluster.supervision.ExitReason;
 import io.todocluster.supervision.SupervisorEvents;
 import io.vertx.core.Future;
@@ -108,7 +109,7 @@ public final class ProcessMetrics extends VerticleBase {
   /** The cluster supervisor's {@code processes-moved}: one failover, rebalance or handoff, done. */
   private void onClusterEvent(JsonObject event) {
     String reason = event.getString("reason");
-    if (!"processes-moved".equals(event.getString("type")) || !MOVES.contains(reason)) {
+    if (!ClusterSupervisor.PROCESSES_MOVED.equals(event.getString("type")) || !MOVES.contains(reason)) {
       return;
     }
     metrics.timer(moveTimer(reason)).update(event.getLong("ms", 0L), TimeUnit.MILLISECONDS);

@@ -28,6 +28,8 @@ final class NodeHealth {
     this.readiness = HealthChecks.create(vertx);
   }
 
+  // every check uses vertx-health-check's default timeout (1 s): ours read flags and answer at once
+
   /** A liveness check that is up while the process runs, with what it says about itself. */
   NodeHealth alive(String name, Supplier<JsonObject> about) {
     liveness.register(name, promise -> promise.complete(Status.OK(about.get())));
