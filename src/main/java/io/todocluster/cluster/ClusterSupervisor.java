@@ -37,6 +37,9 @@ public final class ClusterSupervisor {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterSupervisor.class);
 
+  /** The type of the event on cluster.events that reports one failover, rebalance or handoff, once done. */
+  public static final String PROCESSES_MOVED = "processes-moved";
+
   /** Processes started or stopped at a time: fast failover without a thundering herd on the store. */
   static final int CONCURRENCY = 32;
 
@@ -153,7 +156,7 @@ public final class ClusterSupervisor {
   /** One event per move on cluster.events: failover (restarted here), rebalance or handoff (moved away). */
   private void publishMoved(String reason, int count, long ms) {
     vertx.eventBus().publish(Addresses.CLUSTER_EVENTS, new JsonObject()
-        .put("type", "processes-moved")
+        .put("type", PROCESSES_MOVED)
         .put("reason", reason)
         .put("node", membership.self())
         .put("processes", count)

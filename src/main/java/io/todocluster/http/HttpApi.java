@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,17 +32,17 @@ public final class HttpApi extends VerticleBase {
   private final int port;
   private final TodoService todos;
   private final ClusterInfo cluster;
-  private final BooleanSupplier ready;
+  private final OperationsRoutes operations;
   private final Dashboard dashboard;
   private int actualPort;
 
-  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, BooleanSupplier ready,
+  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
       Dashboard dashboard) {
     this.host = host;
     this.port = port;
     this.todos = todos;
     this.cluster = cluster;
-    this.ready = ready;
+    this.operations = operations;
     this.dashboard = dashboard;
   }
 
@@ -60,8 +59,9 @@ public final class HttpApi extends VerticleBase {
     router.post("/add_entry").handler(this::handleBookAdd);
     router.get("/entries").handler(this::handleBookEntries);
 
-    router.get("/health").handler(this::handleHealth);
-    router.get("/ready").handler(this::handleReady);
+    router.get("/health").handler(operations::handleHealth);
+    router.get("/ready").handler(operations::handleReady);
+    router.get("/metrics").handler(operations::handleMetrics);
     router.get("/api/cluster").handler(this::handleCluster);
 
     router.get("/api/dashboard").handler(this::handleDashboardSettings);
@@ -167,18 +167,6 @@ public final class HttpApi extends VerticleBase {
   }
 
   // ---- operations ----
-
-  private void handleHealth(RoutingContext ctx) {
-    json(ctx, 200, new JsonObject().put("status", "UP"));
-  }
-
-  private void handleReady(RoutingContext ctx) {
-    if (ready.getAsBoolean()) {
-      json(ctx, 200, new JsonObject().put("status", "UP"));
-    } else {
-      Errors.send(ctx, 503, "this node is not serving (starting, draining or on the minority side)");
-    }
-  }
 
   private void handleCluster(RoutingContext ctx) {
     cluster.describe().onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));

@@ -11,6 +11,9 @@ import io.todocluster.cluster.RejoiningClusterManager;
 import io.todocluster.cluster.NodeEndpoint;
 import io.todocluster.http.Dashboard;
 import io.todocluster.http.HttpApi;
+import io.todocluster.http.OperationsRoutes;
+import io.todocluster.metrics.NodeMetrics;
+import io.todocluster.metrics.ProcessMetrics;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
 import io.todocluster.supervision.ExitReason;
@@ -25,6 +28,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,15 +65,22 @@ public final class Node {
   private final ClusterSupervisor clusterSupervisor;
   private final RejoiningClusterManager clusterManager;
   private final FreezeWatchdog watchdog;
+  private final NodeMetrics metrics;
+  private final TodoStore store;
   private final Promise<Duration> frozen = Promise.promise();
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
   private int warnedAtServers;
+  /** What /ready says when the node does not serve: starting, draining, frozen or abandoned. */
+  private volatile String phase = "starting";
 
   private Node(NodeConfig config, Vertx vertx, EmbeddedCacheManager cacheManager, TodoStore store,
-      RejoiningClusterManager clusterManager) {
+      RejoiningClusterManager clusterManager, NodeMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
+    this.store = store;
+    store.observe(metrics::storeOperation);
     this.vertx = vertx;
     this.cacheManager = cacheManager;
     this.clusterManager = clusterManager;
@@ -99,11 +110,13 @@ public final class Node {
           .setPort(config.busPort())
           .setClusterNodeMetadata(ClusterInfo.metadata(config.name(), http, config.role().name().toLowerCase())));
       EmbeddedCacheManager cacheManager = ClusterManagerFactory.cacheManager(clusterManager);
-      return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+      NodeMetrics metrics = new NodeMetrics();
+      return Vertx.builder().with(metrics.instrument(options)).withMetrics(metrics.vertxMetricsFactory())
+          .withClusterManager(clusterManager).buildClustered()
           .recover(error -> stopQuietly(cacheManager).transform(v -> Future.failedFuture(error)))
           .compose(vertx -> TodoStore.open(vertx, cacheManager)
               // starting the registry cache blocks: a worker builds the node
-              .compose(store -> vertx.executeBlocking(() -> new Node(config, vertx, cacheManager, store, clusterManager), false))
+              .compose(store -> vertx.executeBlocking(() -> new Node(config, vertx, cacheManager, store, clusterManager, metrics), false))
               .compose(node -> node.deployRoot(clusterManager).map(node))
               .recover(error -> vertx.close()
                   .eventually(() -> stopQuietly(cacheManager))
@@ -121,7 +134,7 @@ public final class Node {
     String nodeId = clusterManager.getNodeId();
     List<ChildSpec> children = new ArrayList<>();
     if (config.hostsProcesses()) {
-      children.add(ChildSpec.supervisor("lists", cache::newSupervisor));
+      children.add(ChildSpec.supervisor(TodoCache.SUPERVISOR, cache::newSupervisor));
     }
     // a client sends commands too: todo.commands routes them to the owners
     // it answers every command it took before it stops, and a routed command may take the whole deadline
@@ -134,17 +147,22 @@ public final class Node {
     children.add(ChildSpec.worker("node-endpoint",
         () -> new NodeEndpoint(nodeId, config.name(), cache::processCount, introspection.questions())));
     Dashboard dashboard = new Dashboard(vertx, clusterInfo, membership::owner, config.dashboardCrash());
+    OperationsRoutes operations = operationsRoutes();
     children.add(ChildSpec.worker("http", () -> {
-      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, this::isServing, dashboard);
+      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, operations, dashboard);
       http.set(api);
       return api;
     }));
     root = new Supervisor("root", Strategy.ONE_FOR_ONE, RestartIntensity.defaults(), children,
         Addresses.SUPERVISOR_EVENTS);
     Future<Void> placed = config.hostsProcesses() ? clusterSupervisor.start() : Future.succeededFuture();
-    return placed.compose(v -> vertx.deployVerticle(root)).map(id -> {
+    // counting starts before the tree does, so that the first starts are counted too
+    ProcessMetrics processMetrics = new ProcessMetrics(metrics, TodoCache.SUPERVISOR, cache::processCount,
+        () -> membership.members().size(), membership::isMinority);
+    return placed.compose(v -> vertx.deployVerticle(processMetrics)).compose(v -> vertx.deployVerticle(root)).map(id -> {
       rootDeployment = id;
       serving = true;
+      phase = "serving";
       log.info("node {} serves HTTP on {}:{} (node id {})", config.name(), config.httpHost(), httpPort(), nodeId);
       return null;
     });
@@ -156,6 +174,7 @@ public final class Node {
    */
   public Future<Void> stop() {
     serving = false;
+    phase = "draining";
     watchdog.stop();
     log.info("node {} stopping", config.name());
     Future<Void> handedOff = Future.succeededFuture();
@@ -187,6 +206,7 @@ public final class Node {
   /** See {@link FreezeWatchdog}: stop serving now; whoever runs the node starts a new incarnation. */
   private void wokeUpFromFreeze(Duration gap) {
     serving = false;
+    phase = "frozen";
     log.warn("node {} was frozen for {} ms, longer than the cluster tolerates; it rejoins as a new incarnation",
         config.name(), gap.toMillis());
     frozen.tryComplete(gap);
@@ -205,6 +225,7 @@ public final class Node {
    */
   public Future<Void> abandon() {
     serving = false;
+    phase = "abandoned";
     watchdog.stop();
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(this::closeChannel)
         .thenCompose(v -> vertx.close().toCompletionStage())
@@ -276,6 +297,26 @@ public final class Node {
     return serving && !root.terminated().isComplete() && !membership.isMinority();
   }
 
+  /**
+   * /health, /ready and /metrics. Ready means: a member of the cluster view, on the majority side,
+   * the store taking reads and writes, the root supervisor running, and started and not leaving.
+   */
+  private OperationsRoutes operationsRoutes() {
+    NodeHealth health = new NodeHealth(vertx)
+        .alive("process", () -> new JsonObject().put("node", config.name()))
+        .ready("cluster-joined", () -> membership.members().contains(membership.self()),
+            "this node is not in the cluster's current view")
+        .ready("majority-side", () -> !membership.isMinority(),
+            "this node sees only a minority of the last stable membership")
+        .ready("store-available", store::isAvailable, "the store does not take reads and writes here")
+        .ready("root-supervisor", () -> root != null && !root.terminated().isComplete(),
+            "the root supervisor is not running")
+        .ready("not-draining", () -> serving && !membership.isLeaving(membership.self()),
+            "this node is starting, leaving the cluster, or stopped serving after a freeze",
+            () -> new JsonObject().put("phase", phase).put("leaving", membership.isLeaving(membership.self())));
+    return new OperationsRoutes(health.liveness(), health.readiness(), metrics);
+  }
+
   public int httpPort() {
     HttpApi api = http.get();
     return api == null ? config.httpPort() : api.actualPort();
@@ -295,6 +336,10 @@ public final class Node {
 
   public Membership membership() {
     return membership;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
   }
 
   private static Future<Void> stopQuietly(EmbeddedCacheManager cacheManager) {

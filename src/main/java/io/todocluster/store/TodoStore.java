@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.List;
 import org.infinispan.AdvancedCache;
 import org.infinispan.conflict.ConflictManagerFactory;
@@ -18,6 +19,7 @@ import org.infinispan.topology.CacheTopology;
 import org.infinispan.Cache;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityException;
+import org.infinispan.partitionhandling.AvailabilityMode;
 import org.infinispan.commons.CacheException;
 
 /**
@@ -48,6 +50,7 @@ public final class TodoStore implements ListStore {
   private final AdvancedCache<String, String> entries;
   private final AdvancedCache<String, String> lists;
   private final AdvancedCache<String, String> idempotency;
+  private volatile StoreObserver observer = StoreObserver.NONE;
 
   private TodoStore(Vertx vertx, Cache<String, String> entries, Cache<String, String> lists,
       Cache<String, String> idempotency) {
@@ -103,6 +106,17 @@ public final class TodoStore implements ListStore {
     return true;
   }
 
+  /** Whoever wants to know how long each store call takes (the node's metrics). */
+  public void observe(StoreObserver observer) {
+    this.observer = observer;
+  }
+
+  /** Whether the caches take reads and writes here: running, and not on the minority side of a partition. */
+  public boolean isAvailable() {
+    return List.of(entries, lists, idempotency).stream().allMatch(cache -> cache.getStatus().allowInvocations()
+        && cache.getAvailability() == AvailabilityMode.AVAILABLE);
+  }
+
   /** Starts the caches (a blocking step, so it runs on a worker). */
   public static Future<TodoStore> open(Vertx vertx, EmbeddedCacheManager manager) {
     return vertx.executeBlocking(() -> new TodoStore(vertx,
@@ -131,7 +145,7 @@ public final class TodoStore implements ListStore {
   /** The list's head as stored now. */
   @Override
   public Future<ListMeta> head(String list) {
-    return fromStage(lists.getAsync(list), vertx.getOrCreateContext())
+    return call("head", () -> lists.getAsync(list), vertx.getOrCreateContext())
         .map(json -> json == null ? ListMeta.EMPTY : ListMeta.decode(json));
   }
 
@@ -143,7 +157,7 @@ public final class TodoStore implements ListStore {
     if (keys.isEmpty()) {
       return Future.succeededFuture(new StoredList(meta, Map.of()));
     }
-    return fromStage(entries.getAllAsync(keys), context).map(found -> {
+    return call("read_entries", () -> entries.getAllAsync(keys), context).map(found -> {
       Map<Long, JsonObject> byId = new HashMap<>();
       found.values().forEach(json -> {
         JsonObject entry = new JsonObject(json);
@@ -163,10 +177,10 @@ public final class TodoStore implements ListStore {
   @Override
   public Future<ListMeta> advance(String list, ListMeta expected, ListMeta next) {
     Context context = vertx.getOrCreateContext();
-    CompletionStage<Boolean> swapped = expected.version() == 0
+    Supplier<CompletionStage<Boolean>> swap = () -> expected.version() == 0
         ? lists.putIfAbsentAsync(list, next.encode()).thenApply(previous -> previous == null)
         : lists.replaceAsync(list, expected.encode(), next.encode());
-    return fromStage(swapped, context).compose(ok -> ok
+    return call("advance", swap, context).compose(ok -> ok
         ? Future.succeededFuture(next)
         : Future.failedFuture(new StaleWriterException(list, expected)));
   }
@@ -178,7 +192,7 @@ public final class TodoStore implements ListStore {
   @Override
   public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
     String stamped = entry.copy().put(VersionedMergePolicy.VERSION, version).encode();
-    return fromStage(entries.putAsync(entryKey(list, id), stamped), vertx.getOrCreateContext()).mapEmpty();
+    return call("put_entry", () -> entries.putAsync(entryKey(list, id), stamped), vertx.getOrCreateContext()).mapEmpty();
   }
 
   /**
@@ -188,13 +202,13 @@ public final class TodoStore implements ListStore {
   @Override
   public Future<Void> removeEntry(String list, long id, long version) {
     String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).put(VersionedMergePolicy.VERSION, version).encode();
-    return fromStage(entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
+    return call("remove_entry", () -> entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
   }
 
   /** One stored entry, a tombstone (see {@link #isTombstone}) or null if it was never written. */
   @Override
   public Future<JsonObject> entry(String list, long id) {
-    return fromStage(entries.getAsync(entryKey(list, id)), vertx.getOrCreateContext())
+    return call("entry", () -> entries.getAsync(entryKey(list, id)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
   }
 
@@ -205,7 +219,7 @@ public final class TodoStore implements ListStore {
   /** What a write with this idempotency key answered the first time, or null. */
   @Override
   public Future<JsonObject> idempotent(String list, String key) {
-    return fromStage(idempotency.getAsync(idempotencyKey(list, key)), vertx.getOrCreateContext())
+    return call("idempotent", () -> idempotency.getAsync(idempotencyKey(list, key)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
   }
 
@@ -215,14 +229,14 @@ public final class TodoStore implements ListStore {
    */
   @Override
   public Future<JsonObject> claimIdempotent(String list, String key, JsonObject result) {
-    return fromStage(idempotency.putIfAbsentAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS,
-        TimeUnit.HOURS), vertx.getOrCreateContext()).map(prior -> prior == null ? null : new JsonObject(prior));
+    return call("claim_idempotent", () -> idempotency.putIfAbsentAsync(idempotencyKey(list, key), result.encode(),
+        IDEMPOTENCY_HOURS, TimeUnit.HOURS), vertx.getOrCreateContext()).map(prior -> prior == null ? null : new JsonObject(prior));
   }
 
   @Override
   public Future<Void> rememberIdempotent(String list, String key, JsonObject result) {
-    return fromStage(idempotency.putAsync(idempotencyKey(list, key), result.encode(), IDEMPOTENCY_HOURS, TimeUnit.HOURS),
-        vertx.getOrCreateContext()).mapEmpty();
+    return call("remember_idempotent", () -> idempotency.putAsync(idempotencyKey(list, key), result.encode(),
+        IDEMPOTENCY_HOURS, TimeUnit.HOURS), vertx.getOrCreateContext()).mapEmpty();
   }
 
   static String entryKey(String list, long id) {
@@ -231,6 +245,18 @@ public final class TodoStore implements ListStore {
 
   static String idempotencyKey(String list, String key) {
     return list + ListGrouper.SEPARATOR + key;
+  }
+
+  /** One cache call, timed from before it is made (an async call may do part of its work at once). */
+  private <T> Future<T> call(String operation, Supplier<CompletionStage<T>> stage, Context context) {
+    long started = System.nanoTime();
+    Future<T> result;
+    try {
+      result = fromStage(stage.get(), context);
+    } catch (RuntimeException refused) {
+      result = Future.failedFuture(translate(refused));
+    }
+    return result.andThen(ar -> observer.completed(operation, System.nanoTime() - started, ar.succeeded()));
   }
 
   private static <T> Future<T> fromStage(CompletionStage<T> stage, Context context) {

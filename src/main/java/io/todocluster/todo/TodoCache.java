@@ -22,6 +22,9 @@ public final class TodoCache {
   /** Enough for a million idle lists on one node; the bound exists so that memory is bounded too. */
   public static final int MAX_LISTS = 2_000_000;
 
+  /** The name of the supervisor of this node's list processes (its reports carry it). */
+  public static final String SUPERVISOR = "lists";
+
   private final TodoStore store;
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
@@ -41,7 +44,7 @@ public final class TodoCache {
    * has its own restart window, so one list that crashes in a loop is given up alone.
    */
   public DynamicSupervisor newSupervisor() {
-    DynamicSupervisor lists = new DynamicSupervisor("lists", RestartIntensity.defaults(), MAX_LISTS,
+    DynamicSupervisor lists = new DynamicSupervisor(SUPERVISOR, RestartIntensity.defaults(), MAX_LISTS,
         Addresses.SUPERVISOR_EVENTS).withChildIntensity(RestartIntensity.defaults());
     supervisor.set(lists);
     return lists;
