@@ -21,9 +21,22 @@ public record NodeConfig(
     Role role,
     String secret,
     Duration idleTimeout,
-    int owners) {
+    int owners,
+    Discovery discovery,
+    String dnsQuery) {
 
   public enum Role { SERVER, CLIENT }
+
+  /** How the node finds its peers: static seeds (JGroups TCPPING) or DNS A records (DNS_PING). */
+  public enum Discovery { TCPPING, DNS }
+
+  /** A node that finds its peers through its seeds, the default. */
+  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort,
+      int busPort, List<String> seeds, int bridgePort, Path dataDir, Role role, String secret,
+      Duration idleTimeout, int owners) {
+    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
+        role, secret, idleTimeout, owners, Discovery.TCPPING, null);
+  }
 
   public boolean hostsProcesses() {
     return role == Role.SERVER;
