@@ -48,6 +48,10 @@ public final class ConfigLoader {
   public static final String DEFAULT_IDLE_TIMEOUT = "60s";
   /** Two copies: an acknowledged write survives the loss of any one node (design, data flow). */
   public static final int DEFAULT_OWNERS = 2;
+  /** Static seeds (--seeds) work anywhere, with no name service; DNS is for Kubernetes. */
+  public static final String DEFAULT_DISCOVERY = "tcpping";
+  /** No query: only DNS discovery needs one, and it has no sensible default name. */
+  public static final String DEFAULT_DNS_QUERY = "";
 
   /** Reading a local file should take milliseconds; a bound keeps a stuck disk from hanging start. */
   private static final long LOAD_TIMEOUT_SECONDS = 10;
@@ -133,7 +137,9 @@ public final class ConfigLoader {
         .put(DATA_DIR, DEFAULT_DATA_DIR)
         .put(ROLE, DEFAULT_ROLE)
         .put(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT)
-        .put(OWNERS, DEFAULT_OWNERS);
+        .put(OWNERS, DEFAULT_OWNERS)
+        .put(DISCOVERY, DEFAULT_DISCOVERY)
+        .put(DNS_QUERY, DEFAULT_DNS_QUERY);
   }
 
   /**

@@ -26,6 +26,8 @@ final class NodeConfigParser {
   private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   // a host name, an IPv4 address or an IPv6 address (bare or in brackets); never resolved here
   private static final Pattern HOST_PATTERN = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,253}");
+  // a DNS name such as todo-cluster-headless.default.svc.cluster.local
+  private static final Pattern DNS_NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,253}");
   private static final Pattern SEED_PATTERN =
       Pattern.compile("(\\[[0-9A-Fa-f:.%]+\\]|[A-Za-z0-9._-]+):([0-9]{1,5})");
   private static final Pattern DURATION_PATTERN = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
@@ -52,6 +54,7 @@ final class NodeConfigParser {
     String secret = secret();
     requireSecretOffLoopback(clusterHost, secret);
     String httpHost = host(HTTP_HOST);
+    NodeConfig.Discovery discovery = discovery();
     return new NodeConfig(
         name(clusterPort),
         httpHost,
@@ -66,7 +69,9 @@ final class NodeConfigParser {
         secret,
         idleTimeout(),
         owners(),
-        dashboardCrash(httpHost));
+        dashboardCrash(httpHost),
+        discovery,
+        dnsQuery(discovery));
   }
 
   // Defaults, env and flags only ever hold known keys, so an unknown one came from the file.
@@ -163,6 +168,29 @@ final class NodeConfigParser {
     require(ROLE, value, lower.equals("server") || lower.equals("client"),
         "expected server or client");
     return NodeConfig.Role.valueOf(lower.toUpperCase(Locale.ROOT));
+  }
+
+  private NodeConfig.Discovery discovery() {
+    String value = text(DISCOVERY);
+    String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
+    require(DISCOVERY, value, lower.equals("tcpping") || lower.equals("dns"),
+        "expected tcpping or dns");
+    return NodeConfig.Discovery.valueOf(lower.toUpperCase(Locale.ROOT));
+  }
+
+  /** Required with DNS discovery, where it is the only way to find peers; blank is none. */
+  private String dnsQuery(NodeConfig.Discovery discovery) {
+    String value = text(DNS_QUERY);
+    if (value == null || value.isEmpty()) {
+      if (discovery == NodeConfig.Discovery.DNS) {
+        throw new InvalidConfigException(sourceOf.apply(DNS_QUERY),
+            "discovery dns needs a DNS name to query (" + flagName(DNS_QUERY) + " or "
+                + envName(DNS_QUERY) + ")");
+      }
+      return null;
+    }
+    return require(DNS_QUERY, value, DNS_NAME_PATTERN.matcher(value).matches(),
+        "expected a DNS name");
   }
 
   /** Blank counts as absent: compose files and Helm charts often set TODO_SECRET="" for none. */

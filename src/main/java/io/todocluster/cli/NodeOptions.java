@@ -81,6 +81,17 @@ final class NodeOptions {
           + " --http-host is loopback).")
   String dashboardCrash;
 
+  @Option(names = "--" + ConfigKeys.DISCOVERY, paramLabel = "tcpping|dns",
+      description = "How a node finds its peers: tcpping tries the --seeds; dns asks the"
+          + " name service for the A records of --dns-query, e.g. a Kubernetes headless service"
+          + " (default: " + DEFAULT_DISCOVERY + ").")
+  String discovery;
+
+  @Option(names = "--" + ConfigKeys.DNS_QUERY, paramLabel = "<name>",
+      description = "With --discovery dns: the DNS name whose A records are the peers, e.g."
+          + " todo-cluster-headless.default.svc.cluster.local (default: none).")
+  String dnsQuery;
+
   @Option(names = "--" + ConfigKeys.CONFIG, paramLabel = "<file>",
       description = "YAML (.yaml, .yml) or JSON (.json) file with the options above as keys,"
           + " e.g. http-port: 8081.")

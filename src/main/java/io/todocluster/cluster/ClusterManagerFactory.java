@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
@@ -42,6 +43,8 @@ public final class ClusterManagerFactory {
   static final String JGROUPS_XML = "todo-jgroups.xml";
   /** The stack name the XML's transport refers to; only this class defines it. */
   static final String STACK = "todo";
+  /** JGroups' Kubernetes-friendly discovery (JGroups 5.2 ships it in org.jgroups.protocols.dns). */
+  static final String DNS_PING = "org.jgroups.protocols.dns.DNS_PING";
   /** Our replicated database; their owner count is a node option. */
   public static final List<String> STORE_CACHES =
       List.of("todo-entries", "todo-lists", "todo-idempotency");
@@ -73,6 +76,9 @@ public final class ClusterManagerFactory {
     }
     LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}", config.name(),
         config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners());
+    if (config.discovery() == NodeConfig.Discovery.DNS) {
+      LOG.info("Cluster node {} finds its peers through DNS: {}", config.name(), config.dnsQuery());
+    }
     DefaultCacheManager cacheManager = new DefaultCacheManager(holder, true);
     LOG.info("Cluster node {} joined, members {}", config.name(), cacheManager.getMembers());
     return new RejoiningClusterManager(cacheManager);
@@ -102,6 +108,11 @@ public final class ClusterManagerFactory {
   }
 
   private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, NodeConfig config) {
+    return new EmbeddedJGroupsChannelConfigurator(STACK, protocolStack(loader, config), null);
+  }
+
+  /** The node's JGroups protocols, bottom up: todo-jgroups.xml with this node's values applied. */
+  static List<ProtocolConfiguration> protocolStack(ClassLoader loader, NodeConfig config) {
     List<ProtocolConfiguration> protocols;
     try (InputStream in = resource(loader, JGROUPS_XML).openStream()) {
       protocols = XmlConfigurator.getInstance(in).getProtocolStack();
@@ -114,7 +125,26 @@ public final class ClusterManagerFactory {
     // FD_SOCK2 has its own bind address, else it listens on every interface
     properties(protocols, "FD_SOCK2").put("bind_addr", host);
     properties(protocols, "TCPPING").put("initial_hosts", initialHosts(config));
-    return new EmbeddedJGroupsChannelConfigurator(STACK, protocols, null);
+    if (config.discovery() == NodeConfig.Discovery.DNS) {
+      useDnsPing(protocols, config.dnsQuery());
+    }
+    return protocols;
+  }
+
+  /**
+   * Puts DNS_PING where TCPPING was. It asks for the A records of the query (a Kubernetes
+   * headless service has one per pod) and probes each address on our own cluster port, since
+   * TCP's port_range is 0; {@code publishNotReadyAddresses} on the service lets pods that are
+   * still starting find each other.
+   */
+  private static void useDnsPing(List<ProtocolConfiguration> protocols, String dnsQuery) {
+    int index = protocols.indexOf(protocol(protocols, "TCPPING"));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("dns_query", dnsQuery);
+    properties.put("dns_record_type", "A");
+    // as TCPPING's: answer a join without waiting on every probe
+    properties.put("async_discovery", "true");
+    protocols.set(index, new ProtocolConfiguration(DNS_PING, properties));
   }
 
   /** TCPPING's {@code host[port],...}: the seeds plus this node, so a lone seed list still works. */
@@ -135,11 +165,14 @@ public final class ClusterManagerFactory {
   }
 
   private static Map<String, String> properties(List<ProtocolConfiguration> protocols, String name) {
+    return protocol(protocols, name).getProperties();
+  }
+
+  private static ProtocolConfiguration protocol(List<ProtocolConfiguration> protocols, String name) {
     return protocols.stream()
         .filter(p -> p.getProtocolName().equals(name))
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException(JGROUPS_XML + " has no " + name))
-        .getProperties();
+        .orElseThrow(() -> new IllegalStateException(JGROUPS_XML + " has no " + name));
   }
 
   private static URL resource(ClassLoader loader, String name) {

@@ -7,12 +7,15 @@ import io.todocluster.todo.TodoException;
 import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +28,12 @@ public final class HttpApi extends VerticleBase {
   /** The contract's body limit. */
   public static final long BODY_LIMIT = 64 * 1024;
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** Liveness: 200 while the process runs (deploy/k8s probes it). */
+  public static final String HEALTH_PATH = "/health";
+  /** Readiness: 200 only while this node serves (deploy/k8s probes it). */
+  public static final String READY_PATH = "/ready";
+  /** This API's OpenAPI 3 document. */
+  public static final String OPENAPI_PATH = "/openapi.yaml";
   private static final String JSON = "application/json";
   private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -35,6 +44,8 @@ public final class HttpApi extends VerticleBase {
   private final OperationsRoutes operations;
   private final Dashboard dashboard;
   private int actualPort;
+  private Router router;
+  private Buffer openApi;
 
   public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
       Dashboard dashboard) {
@@ -59,10 +70,11 @@ public final class HttpApi extends VerticleBase {
     router.post("/add_entry").handler(this::handleBookAdd);
     router.get("/entries").handler(this::handleBookEntries);
 
-    router.get("/health").handler(operations::handleHealth);
-    router.get("/ready").handler(operations::handleReady);
+    router.get(HEALTH_PATH).handler(operations::handleHealth);
+    router.get(READY_PATH).handler(operations::handleReady);
     router.get("/metrics").handler(operations::handleMetrics);
     router.get("/api/cluster").handler(this::handleCluster);
+    router.get(OPENAPI_PATH).handler(this::handleOpenApi);
 
     router.get("/api/dashboard").handler(this::handleDashboardSettings);
     router.get("/api/processes").handler(this::handleProcesses);
@@ -74,10 +86,20 @@ public final class HttpApi extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, Errors::byStatus);
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(router)
-        .listen()
+    this.router = router;
+    return OpenApiDocument.read(vertx)
+        .compose(document -> {
+          openApi = document;
+          return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+              .requestHandler(router)
+              .listen();
+        })
         .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  /** The routes as declared, once started: what the OpenAPI document must describe. */
+  public List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
   }
 
   /** The port this API listens on (useful when asked for port 0). */
@@ -167,6 +189,10 @@ public final class HttpApi extends VerticleBase {
   }
 
   // ---- operations ----
+
+  private void handleOpenApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", OpenApiDocument.CONTENT_TYPE).end(openApi);
+  }
 
   private void handleCluster(RoutingContext ctx) {
     cluster.describe().onComplete(ar -> reply(ctx, 200, ar.map(o -> (Object) o)));

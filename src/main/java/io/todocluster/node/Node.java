@@ -326,6 +326,11 @@ public final class Node {
     return vertx;
   }
 
+  /** This node's HTTP routes, once started (null before). */
+  public HttpApi httpApi() {
+    return http.get();
+  }
+
   public NodeConfig config() {
     return config;
   }

@@ -22,16 +22,22 @@ public record NodeConfig(
     String secret,
     Duration idleTimeout,
     int owners,
-    boolean dashboardCrash) {
-
-  /** For callers that predate the dashboard's crash option: the crash route stays off. */
-  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort, int busPort,
-      List<String> seeds, int bridgePort, Path dataDir, Role role, String secret, Duration idleTimeout, int owners) {
-    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir, role, secret,
-        idleTimeout, owners, false);
-  }
+    boolean dashboardCrash,
+    Discovery discovery,
+    String dnsQuery) {
 
   public enum Role { SERVER, CLIENT }
+
+  /** How the node finds its peers: static seeds (JGroups TCPPING) or DNS A records (DNS_PING). */
+  public enum Discovery { TCPPING, DNS }
+
+  /** A node that finds its peers through its seeds (the default), with the dashboard's crash route off. */
+  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort,
+      int busPort, List<String> seeds, int bridgePort, Path dataDir, Role role, String secret,
+      Duration idleTimeout, int owners) {
+    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
+        role, secret, idleTimeout, owners, false, Discovery.TCPPING, null);
+  }
 
   public boolean hostsProcesses() {
     return role == Role.SERVER;

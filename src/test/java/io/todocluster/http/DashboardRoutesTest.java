@@ -41,7 +41,7 @@ class DashboardRoutesTest {
     NodeConfig base = TestNodes.config("dash-test", dataDir);
     NodeConfig withCrash = new NodeConfig(base.name(), base.httpHost(), base.httpPort(), base.clusterHost(),
         base.clusterPort(), base.busPort(), base.seeds(), base.bridgePort(), base.dataDir(), base.role(),
-        base.secret(), base.idleTimeout(), base.owners(), true);
+        base.secret(), base.idleTimeout(), base.owners(), true, NodeConfig.Discovery.TCPPING, null);
     node = TestNodes.start(withCrash);
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));

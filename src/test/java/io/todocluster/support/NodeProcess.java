@@ -66,6 +66,25 @@ public final class NodeProcess implements AutoCloseable {
     return new NodeProcess(name, process, httpPort, log);
   }
 
+  /**
+   * A node with JVM options of the test's own (before {@code -jar}) and node arguments after the
+   * name, HTTP and data options, e.g. DNS discovery on addresses other than 127.0.0.1.
+   */
+  public static NodeProcess startWith(String name, Path dataDir, int httpPort, List<String> jvmOptions,
+      List<String> nodeArgs) throws IOException {
+    Files.createDirectories(dataDir);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString(), "--name", name, "--http-host", "127.0.0.1",
+        "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(), "--bridge-port", "0"));
+    command.addAll(nodeArgs);
+    Path log = dataDir.resolve(name + "-" + System.nanoTime() + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new NodeProcess(name, process, httpPort, log);
+  }
+
   private static List<String> javaCommand() {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
