@@ -49,12 +49,18 @@ public final class ClusterSupervisor {
   /** A new owner that cannot start a batch in this time is left to start those lazily, on request. */
   private static final DeliveryOptions ADOPT = new DeliveryOptions().setSendTimeout(30_000);
 
+  /** A joining node registers its adoptions within a second or two of publishing its role. */
+  private static final long ADOPT_BOUND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private static final long ADOPT_RETRY_MS = 100;
+
   private final Vertx vertx;
   private final Membership membership;
   private final ProcessRegistry registry;
   private final Function<String, Future<Void>> startLocal;
   private final Function<String, Future<Void>> stopLocal;
   private final Supplier<Collection<String>> localKeys;
+  /** Completed once this node's lists' supervisor runs: adoptions and failovers wait for it. */
+  private final Promise<Void> processesCanStart = Promise.promise();
   private MessageConsumer<JsonObject> adoptions;
   private MessageConsumer<String> releases;
 
@@ -80,6 +86,14 @@ public final class ClusterSupervisor {
     releases = vertx.eventBus().consumer(Addresses.nodeRelease(membership.self()),
         message -> stopLocal.apply(message.body()).onComplete(ar -> message.reply(null)));
     return Future.all(adoptions.completion(), releases.completion()).mapEmpty();
+  }
+
+  /**
+   * This node can start processes from now on. The others place lists here as soon as they know
+   * its role, which it publishes when it joins, before its supervision tree runs.
+   */
+  public void processesCanStart() {
+    processesCanStart.tryComplete();
   }
 
   /**
@@ -177,15 +191,35 @@ public final class ClusterSupervisor {
       byOwner.forEach((owner, owned) -> {
         for (int i = 0; i < owned.size(); i += BATCH) {
           JsonArray batch = new JsonArray(owned.subList(i, Math.min(owned.size(), i + BATCH)));
-          handed.add(vertx.eventBus().request(Addresses.nodeAdopt(owner), new JsonObject().put("keys", batch), ADOPT));
+          handed.add(adopt(owner, batch, System.nanoTime() + ADOPT_BOUND_NANOS));
         }
       });
       return Future.join(handed).<Void>mapEmpty().otherwiseEmpty();
     });
   }
 
+  /**
+   * Hands keys to their new owner. A member that just joined may not take adoptions yet (its
+   * consumer is not registered): it is asked again, within a bound; what it never takes starts
+   * on its first request.
+   */
+  private Future<Object> adopt(String owner, JsonArray keys, long deadline) {
+    return vertx.eventBus().request(Addresses.nodeAdopt(owner), new JsonObject().put("keys", keys), ADOPT)
+        .<Object>map(reply -> reply.body())
+        .recover(error -> {
+          boolean notYet = error instanceof io.vertx.core.eventbus.ReplyException reply
+              && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+          if (!notYet || System.nanoTime() > deadline || !membership.members().contains(owner)) {
+            return Future.failedFuture(error);
+          }
+          Promise<Object> again = Promise.promise();
+          vertx.setTimer(ADOPT_RETRY_MS, t -> adopt(owner, keys, deadline).onComplete(again));
+          return again.future();
+        });
+  }
+
   private Future<Void> startAll(List<String> keys, String why) {
-    return membership.settled().compose(settled -> forEachBounded(keys, key -> startLocal.apply(key).onFailure(error ->
+    return processesCanStart.future().compose(ready -> membership.settled()).compose(settled -> forEachBounded(keys, key -> startLocal.apply(key).onFailure(error ->
         log.debug("{}: process {} not started now ({}); it starts on request", why, key, error.getMessage()))));
   }
 

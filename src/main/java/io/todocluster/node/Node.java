@@ -163,6 +163,7 @@ public final class Node {
       rootDeployment = id;
       serving = true;
       phase = "serving";
+      clusterSupervisor.processesCanStart();
       log.info("node {} serves HTTP on {}:{} (node id {})", config.name(), config.httpHost(), httpPort(), nodeId);
       return null;
     });
