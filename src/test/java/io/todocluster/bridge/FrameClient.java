@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.function.Predicate;
  */
 final class FrameClient {
 
+  /** Held for as long as the socket: Vert.x closes a client nobody references any more, and its sockets with it. */
+  private final NetClient client;
   private final NetSocket socket;
   private final List<JsonObject> received = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
@@ -25,7 +28,8 @@ final class FrameClient {
   private record Waiter(Predicate<JsonObject> matching, Promise<JsonObject> promise) {
   }
 
-  private FrameClient(NetSocket socket) {
+  private FrameClient(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     RecordParser parser = RecordParser.newFixed(4);
     boolean[] expectLength = {true};
@@ -42,7 +46,8 @@ final class FrameClient {
   }
 
   static Future<FrameClient> connect(Vertx vertx, int port) {
-    return vertx.createNetClient().connect(port, "127.0.0.1").map(FrameClient::new);
+    NetClient client = vertx.createNetClient();
+    return client.connect(port, "127.0.0.1").map(socket -> new FrameClient(client, socket));
   }
 
   FrameClient write(JsonObject frame) {
