@@ -125,8 +125,9 @@ class DashboardRoutesTest {
   void bridgePermitsOnlyTheDashboardsAddresses() throws Exception {
     LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     // SockJS's raw WebSocket endpoint: the same bridge, without SockJS's framing
-    WebSocket socket = await(clientVertx.createWebSocketClient()
-        .connect(node.httpPort(), "127.0.0.1", "/eventbus/websocket"));
+    // held until the end: Vert.x closes a client nobody references, and its sockets with it
+    io.vertx.core.http.WebSocketClient sockets = clientVertx.createWebSocketClient();
+    WebSocket socket = await(sockets.connect(node.httpPort(), "127.0.0.1", "/eventbus/websocket"));
     try {
       // the raw endpoint writes the bridge's JSON frames as binary WebSocket messages
       socket.binaryMessageHandler(bytes -> frames.add(new JsonObject(bytes)));
@@ -159,6 +160,7 @@ class DashboardRoutesTest {
       assertThat(restarted.getString("supervisor")).isEqualTo("lists");
     } finally {
       await(socket.close());
+      await(sockets.close());
     }
   }
 
