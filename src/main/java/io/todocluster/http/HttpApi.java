@@ -8,7 +8,6 @@ import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -16,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -43,12 +43,21 @@ public final class HttpApi extends VerticleBase {
   private final ClusterInfo cluster;
   private final OperationsRoutes operations;
   private final Dashboard dashboard;
+  /** Requests per second per client address; 0 = no limit. */
+  private final int rateLimit;
   private int actualPort;
   private Router router;
   private Buffer openApi;
 
   public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
       Dashboard dashboard) {
+    this(host, port, todos, cluster, operations, dashboard, 0);
+  }
+
+  /** @param rateLimit requests per second each client address may make; 0 = no limit */
+  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
+      Dashboard dashboard, int rateLimit) {
+    this.rateLimit = rateLimit;
     this.host = host;
     this.port = port;
     this.todos = todos;
@@ -60,6 +69,12 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // the edge first: a limited request is answered before its body is read, and the timeout
+    // bounds the body's arrival too (both go on synchronously, as BodyHandler needs)
+    if (rateLimit > 0) {
+      router.route().handler(new RateLimiter(rateLimit, Set.of(HEALTH_PATH, READY_PATH)));
+    }
+    router.route().handler(EdgeLimits.requestTimeout(Dashboard.EVENT_BUS_PATH.replace("*", "")));
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
 
     router.post("/api/lists/:list/entries").consumes(JSON).handler(this::handleAdd);
@@ -83,14 +98,12 @@ public final class HttpApi extends VerticleBase {
     router.route(Dashboard.EVENT_BUS_PATH).subRouter(dashboard.eventBusBridge());
     router.getWithRegex(Dashboard.PAGES).handler(dashboard.pages());
 
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
-      router.errorHandler(status, Errors::byStatus);
-    }
+    Errors.handleEveryStatus(router);
     this.router = router;
     return OpenApiDocument.read(vertx)
         .compose(document -> {
           openApi = document;
-          return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+          return vertx.createHttpServer(EdgeLimits.serverOptions(host, port))
               .requestHandler(router)
               .listen();
         })
@@ -147,7 +160,9 @@ public final class HttpApi extends VerticleBase {
         .put("id", ctx.pathParam("id"));
     todos.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().setStatusCode(204).end();
+        if (!ctx.response().ended()) {
+          ctx.response().setStatusCode(204).end();
+        }
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -161,7 +176,7 @@ public final class HttpApi extends VerticleBase {
         .put("date", ctx.request().getParam("date")).put("title", ctx.request().getParam("title"));
     todos.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().putHeader("Content-Type", TEXT).end("OK");
+        text(ctx, "OK");
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -181,7 +196,7 @@ public final class HttpApi extends VerticleBase {
         String lines = ((JsonArray) ar.result()).stream()
             .map(e -> Entry.fromJson((JsonObject) e).toBookLine())
             .collect(Collectors.joining("\n"));
-        ctx.response().putHeader("Content-Type", TEXT).end(lines);
+        text(ctx, lines);
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -240,7 +255,17 @@ public final class HttpApi extends VerticleBase {
     }
   }
 
+  // an answer that comes after the request timeout has answered is dropped, not written twice
+  private static void text(RoutingContext ctx, String body) {
+    if (!ctx.response().ended()) {
+      ctx.response().putHeader("Content-Type", TEXT).end(body);
+    }
+  }
+
   private static void json(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) {
+      return;
+    }
     String encoded = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : "null";
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(encoded);
   }

@@ -1,0 +1,67 @@
+package io.todocluster.http;
+
+import io.todocluster.todo.TodoService;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the HTTP edge accepts from a client it does not trust: the sizes of a request's parts and
+ * how long it may take (the body limit, the contract's, is {@link HttpApi#BODY_LIMIT}). Vert.x answers the decoder's limits itself (414, 431, or 400 and a close);
+ * the router answers the rest through {@link Errors}.
+ */
+final class EdgeLimits {
+
+  /** Netty's and Vert.x's default, written down so it cannot drift: ample for our few headers. */
+  static final int MAX_HEADER_SIZE = 8 * 1024;
+  /** Vert.x's default: our longest URL is a 128-character list name plus a query of a date. */
+  static final int MAX_INITIAL_LINE_LENGTH = 4 * 1024;
+  /** Form fields (the book's POST /add_entry may send a form): a title is at most 1000 characters. */
+  static final int MAX_FORM_ATTRIBUTE_SIZE = 8 * 1024;
+  /**
+   * Longer than SockJS's 25 s heartbeat, so the dashboard's socket stays open; as long as nginx's
+   * client timeouts, so a connection that sends nothing is closed in the same time there.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** The routing deadline plus 10 s, so that a command routed to a slow owner gets its own answer. */
+  static final Duration REQUEST_TIMEOUT = TodoService.ROUTING_DEADLINE.plusSeconds(10);
+  /** The status a request gets when it runs out of time (Errors turns it into a body). */
+  static final int TIMEOUT_STATUS = 503;
+
+  private EdgeLimits() {
+  }
+
+  /**
+   * The server's options: the limits above, and no HTTP/2 over cleartext: nothing here needs it,
+   * and the h2c upgrade is one more parser a hostile client could reach.
+   */
+  static HttpServerOptions serverOptions(String host, int port) {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_SIZE)
+        .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+        .setMaxFormAttributeSize(MAX_FORM_ATTRIBUTE_SIZE)
+        .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(false);
+  }
+
+  /**
+   * Fails a request with {@link #TIMEOUT_STATUS} after {@link #REQUEST_TIMEOUT}; but not the
+   * dashboard's SockJS connections under {@code bridgePrefix}, which are meant to stay open.
+   */
+  static Handler<RoutingContext> requestTimeout(String bridgePrefix) {
+    TimeoutHandler timeout = TimeoutHandler.create(REQUEST_TIMEOUT.toMillis(), TIMEOUT_STATUS);
+    return ctx -> {
+      if (ctx.request().path().startsWith(bridgePrefix)) {
+        ctx.next();
+      } else {
+        timeout.handle(ctx);
+      }
+    };
+  }
+}
