@@ -2,10 +2,13 @@ package io.todocluster.http;
 
 import io.todocluster.todo.TodoService;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +33,10 @@ final class EdgeLimits {
   static final Duration REQUEST_TIMEOUT = TodoService.ROUTING_DEADLINE.plusSeconds(10);
   /** The status a request gets when it runs out of time (Errors turns it into a body). */
   static final int TIMEOUT_STATUS = 503;
+
+  /** The methods whose body a route here may read. */
+  private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+      HttpMethod.DELETE);
 
   private EdgeLimits() {
   }
@@ -63,5 +70,36 @@ final class EdgeLimits {
         timeout.handle(ctx);
       }
     };
+  }
+
+  /**
+   * Reads the body, up to {@code limit}, of the methods that carry one. On any other method with
+   * a form's content type Vert.x refuses to decode it and throws, which would fail a GET with
+   * 500; no route here reads such a body anyway.
+   */
+  static Handler<RoutingContext> bodies(long limit) {
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(limit);
+    return ctx -> {
+      if (WITH_BODY.contains(ctx.request().method())) {
+        bodies.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  /**
+   * Answers 400 to a query string that does not decode (a bad %-escape): Vert.x decodes it
+   * lazily and throws from whichever handler reads a parameter first, which would be a 500.
+   */
+  static void requireDecodableQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+      ctx.queryParams();
+    } catch (IllegalArgumentException e) {
+      Errors.send(ctx, 400, "the query string is not valid: " + e.getMessage());
+      return;
+    }
+    ctx.next();
   }
 }

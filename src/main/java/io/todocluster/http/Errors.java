@@ -68,6 +68,19 @@ final class Errors {
    */
   static void byStatus(RoutingContext ctx) {
     int status = ctx.statusCode();
+    if (status == -1) {
+      // vertx-web failed while matching the routes, which are fixed: the request's path (say a
+      // bad %-escape) is what broke it; it passes neither the exception nor a status along
+      send(ctx, 400, "the request's path is not valid");
+      return;
+    }
+    if (status == 200 && ctx.failure() != null) {
+      // BodyHandler's code for a request stream that broke: the decoder refused the client's bytes
+      // (a bad chunk size, say) or the client reset the connection; the client's doing either way
+      log.debug("{} {}: the request stream broke", ctx.request().method(), ctx.request().path(), ctx.failure());
+      send(ctx, 400, "the request is not valid HTTP");
+      return;
+    }
     boolean clientError = status >= 400 && status < 500;
     if (!clientError && ctx.failure() != null
         && !(ctx.failure() instanceof io.vertx.ext.web.handler.HttpException)) {

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -75,7 +74,8 @@ public final class HttpApi extends VerticleBase {
       router.route().handler(new RateLimiter(rateLimit, Set.of(HEALTH_PATH, READY_PATH)));
     }
     router.route().handler(EdgeLimits.requestTimeout(Dashboard.EVENT_BUS_PATH.replace("*", "")));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.route().handler(EdgeLimits::requireDecodableQuery);
+    router.route().handler(EdgeLimits.bodies(BODY_LIMIT));
 
     router.post("/api/lists/:list/entries").consumes(JSON).handler(this::handleAdd);
     router.get("/api/lists/:list/entries").handler(this::handleEntries);
