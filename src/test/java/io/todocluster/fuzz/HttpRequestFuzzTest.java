@@ -40,7 +40,7 @@ class HttpRequestFuzzTest {
   /** A complete request must be answered and closed well within this, far below the request timeout. */
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
   /** An incomplete one may rightly be waited on: this long, then the client gives up. */
-  private static final Duration WAIT_BOUND = Duration.ofMillis(300);
+  private static final Duration WAIT_BOUND = Duration.ofMillis(150);
   /** Clients at once: the node's two event loops stay busy while one client reads. */
   private static final int CLIENTS = 4;
   /** What an error body must not show: a stack trace or our and our libraries' class names. */
