@@ -35,7 +35,7 @@ class EdgeLimitsTest {
   }
 
   @Test
-  @DisplayName("a header section over 8 KiB gets 431, a request line over 4 KiB 414, a body over 64 KiB 413")
+  @DisplayName("a header section over 8 KiB gets 431, a request line over 4 KiB 414, a body over 64 KiB 413, a form field over 8 KiB 400")
   void sizeLimits() throws Exception {
     assertThat(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\nConnection: close\r\n\r\n"))
         .startsWith("HTTP/1.1 431 ");
@@ -44,6 +44,10 @@ class EdgeLimitsTest {
     String tooLarge = raw("POST /api/lists/edge/entries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + (64 * 1024 + 1) + "\r\nConnection: close\r\n\r\n" + "x".repeat(64 * 1024 + 1));
     assertThat(tooLarge).startsWith("HTTP/1.1 413 ").contains("{\"error\":\"the body is larger than 64 KiB\"}");
+    String form = "list=edge&date=2026-11-22&title=" + "t".repeat(9000);
+    String bigField = raw("POST /add_entry HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "Content-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form);
+    assertThat(bigField).as("a form field over 8 KiB").startsWith("HTTP/1.1 400 ").contains("{\"error\":");
   }
 
   @Test
