@@ -4,6 +4,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.todocluster.todo.TodoException;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,6 +43,15 @@ final class Errors {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", message).encode());
+  }
+
+  /** The same body for a request answered before it reaches the router; its connection then closes. */
+  static void send(HttpServerRequest request, int status, String message) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
         .end(new JsonObject().put("error", message).encode());
   }
 

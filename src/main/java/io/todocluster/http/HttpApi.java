@@ -68,14 +68,7 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    // the edge first: a limited request is answered before its body is read, and the timeout
-    // bounds the body's arrival too (both go on synchronously, as BodyHandler needs)
-    if (rateLimit > 0) {
-      router.route().handler(new RateLimiter(rateLimit, Set.of(HEALTH_PATH, READY_PATH)));
-    }
-    router.route().handler(EdgeLimits.requestTimeout(Dashboard.EVENT_BUS_PATH.replace("*", "")));
-    router.route().handler(EdgeLimits::requireDecodableQuery);
-    router.route().handler(EdgeLimits.bodies(BODY_LIMIT));
+    EdgeLimits.guard(router, rateLimit, Set.of(HEALTH_PATH, READY_PATH), Dashboard.EVENT_BUS_PATH.replace("*", ""));
 
     router.post("/api/lists/:list/entries").consumes(JSON).handler(this::handleAdd);
     router.get("/api/lists/:list/entries").handler(this::handleEntries);
@@ -104,7 +97,7 @@ public final class HttpApi extends VerticleBase {
         .compose(document -> {
           openApi = document;
           return vertx.createHttpServer(EdgeLimits.serverOptions(host, port))
-              .requestHandler(router)
+              .requestHandler(EdgeLimits.checkedAuthority(router))
               .listen();
         })
         .onSuccess(server -> actualPort = server.actualPort());

@@ -68,6 +68,7 @@ class BridgeFrameFuzzTest {
     Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
+    int[] indexes = run.indexes();
     long started = System.nanoTime();
 
     try (UncaughtExceptions uncaught = UncaughtExceptions.on(node)) {
@@ -75,7 +76,8 @@ class BridgeFrameFuzzTest {
       List<Future<?>> workers = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         workers.add(clients.submit(() -> {
-          for (int i = next.getAndIncrement(); i < run.inputs; i = next.getAndIncrement()) {
+          for (int n = next.getAndIncrement(); n < indexes.length; n = next.getAndIncrement()) {
+            int i = indexes[n];
             Input input = BridgeInputs.next(run.random(i));
             kinds.computeIfAbsent(input.kind(), k -> new LongAdder()).increment();
             Exchange exchange;
@@ -106,14 +108,14 @@ class BridgeFrameFuzzTest {
         }));
       }
       clients.shutdown();
-      assertThat(clients.awaitTermination(Math.max(10, run.inputs / 10), TimeUnit.SECONDS))
+      assertThat(clients.awaitTermination(Math.max(10, indexes.length / 10), TimeUnit.SECONDS))
           .as("the fuzz run finished").isTrue();
       for (Future<?> worker : workers) {
         worker.get();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       log.info("fuzz bridge: {} inputs in {} s; kinds {}; outcomes {}; 5xx {}, hung {}, unreadable answers {}, uncaught {}",
-          run.inputs, String.format("%.1f", seconds), new TreeMap<>(kinds), new TreeMap<>(outcomes),
+          indexes.length, String.format("%.1f", seconds), new TreeMap<>(kinds), new TreeMap<>(outcomes),
           serverErrors.size(), hung.size(), unreadable.size(), uncaught.seen().size());
 
       assertThat(uncaught.seen()).as("exceptions that escaped a handler").isEmpty();
@@ -121,7 +123,9 @@ class BridgeFrameFuzzTest {
       assertThat(List.copyOf(unreadable)).as("answers that are not frames").isEmpty();
       assertThat(List.copyOf(serverErrors)).as("err frames with a 5xx failure code").isEmpty();
     }
-    assertThat(outcomes.keySet()).as("the run reached both answers and refusals").contains("answered", "closed");
+    if (!run.replaying()) {
+      assertThat(outcomes.keySet()).as("the run reached both answers and refusals").contains("answered", "closed");
+    }
     Exchange ping = RawFrames.exchange(bridgePort, new byte[0], ANSWER_BOUND, false);
     assertThat(ping.ponged()).as("a fresh connection's ping after the run is answered").isTrue();
     RawHttp.Exchange health = RawHttp.exchange(node.httpPort(),

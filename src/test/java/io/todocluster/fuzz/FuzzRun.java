@@ -14,6 +14,8 @@ final class FuzzRun {
 
   static final String INPUTS_PROPERTY = "todo.fuzz.inputs";
   static final String SEED_PROPERTY = "todo.fuzz.seed";
+  /** Replays only these inputs of the seed (comma-separated indexes), e.g. the suspects of a run. */
+  static final String ONLY_PROPERTY = "todo.fuzz.only";
 
   private static final Logger log = LoggerFactory.getLogger(FuzzRun.class);
 
@@ -39,6 +41,21 @@ final class FuzzRun {
 
   Random random(int input) {
     return new Random(seed + input);
+  }
+
+  /** Whether this run replays chosen inputs only (then a check that the run was not vacuous does not apply). */
+  boolean replaying() {
+    String only = System.getProperty(ONLY_PROPERTY);
+    return only != null && !only.isBlank();
+  }
+
+  /** The indexes to run: 0..inputs-1, or those -Dtodo.fuzz.only names. */
+  int[] indexes() {
+    String only = System.getProperty(ONLY_PROPERTY);
+    if (only == null || only.isBlank()) {
+      return java.util.stream.IntStream.range(0, inputs).toArray();
+    }
+    return java.util.Arrays.stream(only.split(",")).mapToInt(i -> Integer.parseInt(i.trim())).toArray();
   }
 
   String replay(int input) {

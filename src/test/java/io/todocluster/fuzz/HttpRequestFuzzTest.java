@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -71,6 +72,9 @@ class HttpRequestFuzzTest {
     Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     LongAdder leftWaiting = new LongAdder();
+    LongAdder unknownVersions = new LongAdder();
+    ConcurrentLinkedQueue<String> suspects = new ConcurrentLinkedQueue<>();
+    int[] indexes = run.indexes();
     AtomicInteger next = new AtomicInteger();
     long started = System.nanoTime();
 
@@ -79,8 +83,10 @@ class HttpRequestFuzzTest {
       List<Future<?>> workers = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         workers.add(clients.submit(() -> {
-          for (int i = next.getAndIncrement(); i < run.inputs; i = next.getAndIncrement()) {
+          for (int n = next.getAndIncrement(); n < indexes.length; n = next.getAndIncrement()) {
+            int i = indexes[n];
             Random random = run.random(i);
+            int uncaughtBefore = uncaught.seen().size();
             Input input = HttpInputs.next(random);
             kinds.computeIfAbsent(input.kind(), k -> new LongAdder()).increment();
             Exchange exchange;
@@ -93,10 +99,16 @@ class HttpRequestFuzzTest {
             }
             exchange.statuses().forEach(s -> statuses.computeIfAbsent(s, k -> new LongAdder()).increment());
             String what = run.replay(i) + " (" + input.kind() + "): " + excerpt(input.bytes()) + " -> " + excerpt(exchange.text());
-            if (exchange.statuses().stream().anyMatch(s -> s >= 500)) {
-              serverErrors.add(what);
+            if (uncaught.seen().size() > uncaughtBefore) {
+              // it escaped while this input was in flight: one of the CLIENTS inputs then is the cause
+              suspects.add(what);
             }
-            if (exchange.statuses().stream().anyMatch(s -> s >= 400) && INTERNALS.matcher(exchange.text()).find()) {
+            if (exchange.statuses().stream().anyMatch(s -> s >= 500 && !(s == 501 && unknownVersion(input.bytes())))) {
+              serverErrors.add(what);
+            } else if (exchange.statuses().contains(501)) {
+              unknownVersions.increment();
+            }
+            if (errorAnswers(exchange.text()).anyMatch(answer -> INTERNALS.matcher(answer).find())) {
               leaks.add(what);
             }
             if (input.framed() && !exchange.closed()) {
@@ -109,28 +121,62 @@ class HttpRequestFuzzTest {
         }));
       }
       clients.shutdown();
-      assertThat(clients.awaitTermination(Math.max(10, run.inputs / 10), TimeUnit.SECONDS))
+      assertThat(clients.awaitTermination(Math.max(10, indexes.length / 10), TimeUnit.SECONDS))
           .as("the fuzz run finished").isTrue();
       for (Future<?> worker : workers) {
         worker.get(); // a generator's own bug fails the test here, not silently
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       log.info("fuzz http: {} inputs in {} s; kinds {}; statuses {}; 5xx {}, hung {}, leaks {}, uncaught {}, "
-          + "incomplete inputs the server rightly waited on {}", run.inputs, String.format("%.1f", seconds),
-          new TreeMap<>(kinds), new TreeMap<>(statuses), serverErrors.size(), hung.size(), leaks.size(),
-          uncaught.seen().size(), leftWaiting.sum());
+          + "incomplete inputs the server rightly waited on {}, Vert.x's 501 to an unknown HTTP version {}",
+          indexes.length, String.format("%.1f", seconds), new TreeMap<>(kinds), new TreeMap<>(statuses),
+          serverErrors.size(), hung.size(), leaks.size(), uncaught.seen().size(), leftWaiting.sum(),
+          unknownVersions.sum());
+      suspects.forEach(s -> log.warn("in flight when an exception escaped: {}", s));
 
-      assertThat(List.copyOf(serverErrors)).as("inputs answered with a 5xx").isEmpty();
-      assertThat(List.copyOf(hung)).as("complete inputs neither answered nor closed within " + ANSWER_BOUND).isEmpty();
-      assertThat(List.copyOf(leaks)).as("error answers showing internals").isEmpty();
-      assertThat(uncaught.seen()).as("exceptions that escaped a handler").isEmpty();
+      SoftAssertions soft = new SoftAssertions();
+      soft.assertThat(first(serverErrors)).as("inputs answered with a 5xx (of %d)", serverErrors.size()).isEmpty();
+      soft.assertThat(first(hung)).as("complete inputs neither answered nor closed within %s (of %d)", ANSWER_BOUND,
+          hung.size()).isEmpty();
+      soft.assertThat(first(leaks)).as("error answers showing internals (of %d)", leaks.size()).isEmpty();
+      soft.assertThat(uncaught.seen()).as("exceptions that escaped a handler").isEmpty();
+      soft.assertAll();
     }
     // the run was not vacuous: the node answered, with successes and client errors both
-    assertThat(statuses.keySet()).anyMatch(s -> s < 300).anyMatch(s -> s >= 400 && s < 500);
+    if (!run.replaying()) {
+      assertThat(statuses.keySet()).anyMatch(s -> s < 300).anyMatch(s -> s >= 400 && s < 500);
+    }
     Exchange health = RawHttp.exchange(node.httpPort(),
         "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
         ANSWER_BOUND, false);
     assertThat(health.statuses()).as("/health after the run").containsExactly(200);
+  }
+
+  /** The 4xx and 5xx answers among those on one connection (a pipeline has several). */
+  private static java.util.stream.Stream<String> errorAnswers(String text) {
+    java.util.regex.Matcher start = Pattern.compile("(?m)^HTTP/1\\.[01] ([45])\\d\\d ").matcher(text);
+    List<String> answers = new ArrayList<>();
+    while (start.find()) {
+      int next = text.indexOf("\nHTTP/1.", start.end());
+      answers.add(text.substring(start.start(), next < 0 ? text.length() : next));
+    }
+    return answers.stream();
+  }
+
+  private static List<String> first(ConcurrentLinkedQueue<String> failures) {
+    return failures.stream().limit(10).toList();
+  }
+
+  /**
+   * Vert.x answers 501 itself, before any handler of ours, to a request line whose version is
+   * neither HTTP/1.0 nor HTTP/1.1 (a mutated {@code hTTP/1.1}, an {@code HTTP/2.0}): the one 5xx
+   * no code of the node can change, and the protocol's answer rather than a failure.
+   */
+  private static boolean unknownVersion(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n");
+    String line = end < 0 ? text : text.substring(0, end);
+    return !line.endsWith(" HTTP/1.1") && !line.endsWith(" HTTP/1.0");
   }
 
   private static String excerpt(byte[] bytes) {

@@ -59,7 +59,7 @@ class EdgeLimitsTest {
   }
 
   @Test
-  @DisplayName("a broken chunk, a bad %-escape in the path or query: 400 (or a close), with no stack trace or class name")
+  @DisplayName("a broken chunk, a bad %-escape in the path or query, a Host Vert.x cannot parse: 400 (or a close), with no stack trace or class name")
   void errorBodies() throws Exception {
     // Vert.x closes the connection on a chunk it cannot decode, before the 400 can go out
     String broken = raw("POST /api/lists/edge/entries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -69,7 +69,10 @@ class EdgeLimitsTest {
     assertThat(badPath).startsWith("HTTP/1.1 400 ").contains("{\"error\":");
     String badEscape = raw("GET /entries?list=a&date=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(badEscape).startsWith("HTTP/1.1 400 ").contains("{\"error\":\"the query string is not valid");
-    for (String answer : List.of(broken, badPath, badEscape)) {
+    // Vert.x's own parser throws on this Host header: it once restarted the HTTP verticle
+    String badHost = raw("GET /health HTTP/1.1\r\nHost: 1%7.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(badHost).startsWith("HTTP/1.1 400 ").contains("{\"error\":\"the Host header is not a valid host and port\"}");
+    for (String answer : List.of(broken, badPath, badEscape, badHost)) {
       assertThat(answer).doesNotContain("Exception", "\tat ", "io.vertx", "io.netty", "io.todocluster");
     }
   }
