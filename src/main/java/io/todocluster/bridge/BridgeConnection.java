@@ -221,5 +221,10 @@ final class BridgeConnection {
   private void write(JsonObject frame) {
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     socket.write(Buffer.buffer(json.length + 4).appendInt(json.length).appendBytes(json));
+    if (socket.writeQueueFull()) {
+      // a client that sends but does not read: stop reading its requests until it has read our answers
+      socket.pause();
+      socket.drainHandler(v -> socket.resume());
+    }
   }
 }

@@ -20,17 +20,27 @@ import java.util.regex.Pattern;
  */
 final class RawHttp {
 
-  /** A status line at the start of a line: bodies are JSON on one line, so they cannot fake one. */
-  private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.[01] (\\d{3})");
+  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ");
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length: *(\\d+)");
+  private static final Pattern CHUNKED = Pattern.compile("(?im)^transfer-encoding: *chunked");
+
+  /** One answer on the connection: its status and its bytes (head and body). */
+  record Answer(int status, String text) {
+  }
 
   /**
-   * What came back. {@code closed}: the server closed the connection (or reset it) within the
-   * bound; otherwise it was still open when the bound passed.
+   * What came back, cut into answers (a pipeline has several, one right after another's body).
+   * {@code closed}: the server closed the connection (or reset it) within the bound; otherwise
+   * it was still open when the bound passed.
    */
-  record Exchange(List<Integer> statuses, boolean closed, String text) {
+  record Exchange(List<Answer> answers, boolean closed, String text) {
+
+    List<Integer> statuses() {
+      return answers.stream().map(Answer::status).toList();
+    }
 
     boolean answered() {
-      return !statuses.isEmpty();
+      return !answers.isEmpty();
     }
   }
 
@@ -83,11 +93,41 @@ final class RawHttp {
       }
     }
     String text = received.toString(StandardCharsets.ISO_8859_1);
-    List<Integer> statuses = new ArrayList<>();
-    Matcher matcher = STATUS_LINE.matcher(text);
-    while (matcher.find()) {
-      statuses.add(Integer.parseInt(matcher.group(1)));
+    return new Exchange(answers(text), closed, text);
+  }
+
+  /**
+   * Cuts the bytes into answers by their framing: a head, then Content-Length bytes (none after
+   * a HEAD, which the next status line right after the head shows) or chunks.
+   */
+  static List<Answer> answers(String text) {
+    List<Answer> answers = new ArrayList<>();
+    int at = 0;
+    while (at < text.length()) {
+      Matcher status = STATUS_LINE.matcher(text);
+      if (!status.find(at) || status.start() != at) {
+        break; // not an answer where one should start: nothing more can be framed
+      }
+      int headEnd = text.indexOf("\r\n\r\n", at);
+      if (headEnd < 0) {
+        answers.add(new Answer(Integer.parseInt(status.group(1)), text.substring(at)));
+        break;
+      }
+      String head = text.substring(at, headEnd);
+      int bodyStart = headEnd + 4;
+      int end;
+      Matcher length = CONTENT_LENGTH.matcher(head);
+      if (CHUNKED.matcher(head).find()) {
+        int last = text.indexOf("\r\n0\r\n\r\n", bodyStart - 2);
+        end = last < 0 ? text.length() : last + 7;
+      } else if (length.find() && !STATUS_LINE.matcher(text).region(bodyStart, text.length()).lookingAt()) {
+        end = Math.min(text.length(), bodyStart + Integer.parseInt(length.group(1)));
+      } else {
+        end = bodyStart;
+      }
+      answers.add(new Answer(Integer.parseInt(status.group(1)), text.substring(at, end)));
+      at = end;
     }
-    return new Exchange(statuses, closed, text);
+    return answers;
   }
 }
