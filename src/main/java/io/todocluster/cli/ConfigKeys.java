@@ -26,6 +26,7 @@ public final class ConfigKeys {
   public static final String DASHBOARD_CRASH = "dashboard-crash";
   public static final String DISCOVERY = "discovery";
   public static final String DNS_QUERY = "dns-query";
+  public static final String RATE_LIMIT = "rate-limit";
 
   /** Names the config file; a flag or env var only, since a file cannot name itself. */
   public static final String CONFIG = "config";
@@ -33,7 +34,8 @@ public final class ConfigKeys {
   /** Every key a config file may hold; anything else in a file is a typo worth reporting. */
   public static final List<String> NODE_KEYS = List.of(
       NAME, HTTP_HOST, HTTP_PORT, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, SEEDS, BRIDGE_PORT,
-      DATA_DIR, ROLE, SECRET, IDLE_TIMEOUT, OWNERS, DASHBOARD_CRASH, DISCOVERY, DNS_QUERY);
+      DATA_DIR, ROLE, SECRET, IDLE_TIMEOUT, OWNERS, DASHBOARD_CRASH, DISCOVERY, DNS_QUERY,
+      RATE_LIMIT);
 
   static final String ENV_PREFIX = "TODO_";
 

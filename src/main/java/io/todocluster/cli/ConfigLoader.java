@@ -52,6 +52,12 @@ public final class ConfigLoader {
   public static final String DEFAULT_DISCOVERY = "tcpping";
   /** No query: only DNS discovery needs one, and it has no sensible default name. */
   public static final String DEFAULT_DNS_QUERY = "";
+  /**
+   * Off: behind a load balancer or a Kubernetes Service every request comes from a few proxy
+   * addresses, and a per-address limit would throttle all clients at once; an operator whose
+   * clients reach the node directly turns it on.
+   */
+  public static final int DEFAULT_RATE_LIMIT = 0;
 
   /** Reading a local file should take milliseconds; a bound keeps a stuck disk from hanging start. */
   private static final long LOAD_TIMEOUT_SECONDS = 10;
@@ -139,7 +145,8 @@ public final class ConfigLoader {
         .put(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT)
         .put(OWNERS, DEFAULT_OWNERS)
         .put(DISCOVERY, DEFAULT_DISCOVERY)
-        .put(DNS_QUERY, DEFAULT_DNS_QUERY);
+        .put(DNS_QUERY, DEFAULT_DNS_QUERY)
+        .put(RATE_LIMIT, DEFAULT_RATE_LIMIT);
   }
 
   /**

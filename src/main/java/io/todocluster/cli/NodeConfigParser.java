@@ -71,7 +71,8 @@ final class NodeConfigParser {
         owners(),
         dashboardCrash(httpHost),
         discovery,
-        dnsQuery(discovery));
+        dnsQuery(discovery),
+        rateLimit());
   }
 
   // Defaults, env and flags only ever hold known keys, so an unknown one came from the file.
@@ -191,6 +192,15 @@ final class NodeConfigParser {
     }
     return require(DNS_QUERY, value, DNS_NAME_PATTERN.matcher(value).matches(),
         "expected a DNS name");
+  }
+
+  private int rateLimit() {
+    String value = text(RATE_LIMIT);
+    Integer perSecond = parseInt(value);
+    // a million a second is beyond what one node serves: a bigger number is a typo
+    require(RATE_LIMIT, value, perSecond != null && perSecond >= 0 && perSecond <= 1_000_000,
+        "expected requests per second 0..1000000 (0 = off)");
+    return perSecond;
   }
 
   /** Blank counts as absent: compose files and Helm charts often set TODO_SECRET="" for none. */

@@ -92,6 +92,12 @@ final class NodeOptions {
           + " todo-cluster-headless.default.svc.cluster.local (default: none).")
   String dnsQuery;
 
+  @Option(names = "--" + ConfigKeys.RATE_LIMIT, paramLabel = "<requests per second>",
+      description = "HTTP requests per second each client address may make (bursts of one second's"
+          + " worth); more are answered 429 with Retry-After; /health and /ready are exempt;"
+          + " 0 = off (default: " + DEFAULT_RATE_LIMIT + ").")
+  String rateLimit;
+
   @Option(names = "--" + ConfigKeys.CONFIG, paramLabel = "<file>",
       description = "YAML (.yaml, .yml) or JSON (.json) file with the options above as keys,"
           + " e.g. http-port: 8081.")

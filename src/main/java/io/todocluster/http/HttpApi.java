@@ -8,14 +8,13 @@ import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -43,12 +42,21 @@ public final class HttpApi extends VerticleBase {
   private final ClusterInfo cluster;
   private final OperationsRoutes operations;
   private final Dashboard dashboard;
+  /** Requests per second per client address; 0 = no limit. */
+  private final int rateLimit;
   private int actualPort;
   private Router router;
   private Buffer openApi;
 
   public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
       Dashboard dashboard) {
+    this(host, port, todos, cluster, operations, dashboard, 0);
+  }
+
+  /** @param rateLimit requests per second each client address may make; 0 = no limit */
+  public HttpApi(String host, int port, TodoService todos, ClusterInfo cluster, OperationsRoutes operations,
+      Dashboard dashboard, int rateLimit) {
+    this.rateLimit = rateLimit;
     this.host = host;
     this.port = port;
     this.todos = todos;
@@ -60,7 +68,7 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    EdgeLimits.guard(router, rateLimit, Set.of(HEALTH_PATH, READY_PATH), Dashboard.EVENT_BUS_PATH.replace("*", ""));
 
     router.post("/api/lists/:list/entries").consumes(JSON).handler(this::handleAdd);
     router.get("/api/lists/:list/entries").handler(this::handleEntries);
@@ -83,15 +91,13 @@ public final class HttpApi extends VerticleBase {
     router.route(Dashboard.EVENT_BUS_PATH).subRouter(dashboard.eventBusBridge());
     router.getWithRegex(Dashboard.PAGES).handler(dashboard.pages());
 
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
-      router.errorHandler(status, Errors::byStatus);
-    }
+    Errors.handleEveryStatus(router);
     this.router = router;
     return OpenApiDocument.read(vertx)
         .compose(document -> {
           openApi = document;
-          return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-              .requestHandler(router)
+          return vertx.createHttpServer(EdgeLimits.serverOptions(host, port))
+              .requestHandler(EdgeLimits.checkedAuthority(router))
               .listen();
         })
         .onSuccess(server -> actualPort = server.actualPort());
@@ -147,7 +153,9 @@ public final class HttpApi extends VerticleBase {
         .put("id", ctx.pathParam("id"));
     todos.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().setStatusCode(204).end();
+        if (!ctx.response().ended()) {
+          ctx.response().setStatusCode(204).end();
+        }
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -161,7 +169,7 @@ public final class HttpApi extends VerticleBase {
         .put("date", ctx.request().getParam("date")).put("title", ctx.request().getParam("title"));
     todos.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().putHeader("Content-Type", TEXT).end("OK");
+        text(ctx, "OK");
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -181,7 +189,7 @@ public final class HttpApi extends VerticleBase {
         String lines = ((JsonArray) ar.result()).stream()
             .map(e -> Entry.fromJson((JsonObject) e).toBookLine())
             .collect(Collectors.joining("\n"));
-        ctx.response().putHeader("Content-Type", TEXT).end(lines);
+        text(ctx, lines);
       } else {
         Errors.send(ctx, ar.cause());
       }
@@ -240,7 +248,17 @@ public final class HttpApi extends VerticleBase {
     }
   }
 
+  // an answer that comes after the request timeout has answered is dropped, not written twice
+  private static void text(RoutingContext ctx, String body) {
+    if (!ctx.response().ended()) {
+      ctx.response().putHeader("Content-Type", TEXT).end(body);
+    }
+  }
+
   private static void json(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) {
+      return;
+    }
     String encoded = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : "null";
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(encoded);
   }

@@ -149,7 +149,8 @@ public final class Node {
     Dashboard dashboard = new Dashboard(vertx, clusterInfo, membership::owner, config.dashboardCrash());
     OperationsRoutes operations = operationsRoutes();
     children.add(ChildSpec.worker("http", () -> {
-      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, operations, dashboard);
+      HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, operations, dashboard,
+          config.rateLimit());
       http.set(api);
       return api;
     }));

@@ -24,7 +24,8 @@ public record NodeConfig(
     int owners,
     boolean dashboardCrash,
     Discovery discovery,
-    String dnsQuery) {
+    String dnsQuery,
+    int rateLimit) {
 
   public enum Role { SERVER, CLIENT }
 
@@ -37,6 +38,14 @@ public record NodeConfig(
       Duration idleTimeout, int owners) {
     this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
         role, secret, idleTimeout, owners, false, Discovery.TCPPING, null);
+  }
+
+  /** A node with the rate limit off (0), as before the option existed. */
+  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort,
+      int busPort, List<String> seeds, int bridgePort, Path dataDir, Role role, String secret,
+      Duration idleTimeout, int owners, boolean dashboardCrash, Discovery discovery, String dnsQuery) {
+    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
+        role, secret, idleTimeout, owners, dashboardCrash, discovery, dnsQuery, 0);
   }
 
   public boolean hostsProcesses() {

@@ -56,7 +56,8 @@ class ApplicationYamlTest {
     Map<String, Object> defaultsToo = Map.of(
         ConfigKeys.DISCOVERY, ConfigLoader.DEFAULT_DISCOVERY,
         ConfigKeys.SEEDS, ConfigLoader.DEFAULT_SEEDS,
-        ConfigKeys.DNS_QUERY, ConfigLoader.DEFAULT_DNS_QUERY);
+        ConfigKeys.DNS_QUERY, ConfigLoader.DEFAULT_DNS_QUERY,
+        ConfigKeys.RATE_LIMIT, ConfigLoader.DEFAULT_RATE_LIMIT);
     Map<String, Object> file = new org.yaml.snakeyaml.Yaml().load(Files.readString(FILE));
 
     assertThat(ConfigKeys.NODE_KEYS).containsAll(file.keySet());
