@@ -1,0 +1,141 @@
+package io.todocluster.bench;
+
+import io.todocluster.bench.Figure.Goal;
+import io.todocluster.bench.LoadGenerator.Request;
+import io.todocluster.cluster.Placement;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * kill -9 of a node of 3 that runs ~1,000 live lists: time until every one of them answers again
+ * on the survivors, against Vert.x's built-in HA redeploying one verticle on the same kind of
+ * 3-member cluster (on JGroups' default failure detection and on our stack), and against the
+ * time the survivors take to install the new view (the detection floor).
+ */
+final class FailoverBench implements Benchmark {
+
+  /** Requests in flight while creating and polling lists. */
+  static final int CONCURRENCY = 32;
+  /** A poll request stuck on the dead node is retried after this long (failover takes about a second). */
+  static final long POLL_TIMEOUT_MS = 2_000;
+  /** Failover took 1-4 s when measured (notes); past this something is broken. */
+  static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
+
+  @Override
+  public String name() {
+    return "failover";
+  }
+
+  @Override
+  public String title() {
+    return "failover: kill -9 of a node with its lists vs Vert.x HA redeploy and the new view";
+  }
+
+  @Override
+  public List<Figure> run(BenchContext context) throws Exception {
+    int lists = context.size(100, 1_000);
+    OursResult ours = ours(context, lists);
+    HaBaseline.Result tuned = HaBaseline.run(context, false);
+    context.progress("[failover] Vert.x HA, our stack: redeployed after %d ms, new view after %d ms",
+        tuned.redeployMillis(), tuned.viewMillis());
+    HaBaseline.Result defaults = HaBaseline.run(context, true);
+    context.progress("[failover] Vert.x HA, JGroups default detection: redeployed after %d ms, new view after %d ms",
+        defaults.redeployMillis(), defaults.viewMillis());
+    String what = lists + " lists answering again after kill -9";
+    return List.of(
+        new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, JGroups default detection",
+            defaults.redeployMillis(), Goal.atMost(0.2)),
+        new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, our JGroups stack",
+            tuned.redeployMillis(), Goal.atMost(1.0)),
+        new Figure(name(), what, ours.answeredMillis, "ms", "new view on survivors (detection floor, our stack)",
+            tuned.viewMillis(), null),
+        new Figure(name(), "our survivors' new placement after kill -9", ours.viewMillis, "ms",
+            "new view on survivors (detection floor, our stack)", tuned.viewMillis(), null),
+        new Figure(name(), "last list answering after our new placement", ours.answeredMillis - ours.viewMillis, "ms",
+            "the issue's budget", 200, Goal.atMost(1.0)));
+  }
+
+  private record OursResult(long answeredMillis, long viewMillis) {}
+
+  private OursResult ours(BenchContext context, int lists) throws Exception {
+    List<Jvm> nodes = context.fleet().startCluster("fo", 3, List.of(), List.of());
+    Jvm victim = nodes.get(2);
+    List<Jvm> survivors = nodes.subList(0, 2);
+    JsonObject cluster = new JsonObject(nodes.get(0).get("/api/cluster").body());
+    List<String> members = new ArrayList<>();
+    String victimId = null;
+    for (Object m : cluster.getJsonArray("members")) {
+      JsonObject member = (JsonObject) m;
+      members.add(member.getString("nodeId"));
+      if (victim.name().equals(member.getString("name"))) {
+        victimId = member.getString("nodeId");
+      }
+    }
+    // the lists the victim owns, found by the nodes' own placement over the same members
+    Placement placement = new Placement(members);
+    List<String> owned = new ArrayList<>();
+    for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
+      if (victimId.equals(placement.owner("fo-" + i))) {
+        owned.add("fo-" + i);
+      }
+    }
+    List<Request> creates = new ArrayList<>();
+    for (int i = 0; i < owned.size(); i++) {
+      creates.add(Request.postJson(nodes.get(i % 3).httpPort(), "/api/lists/" + owned.get(i) + "/entries",
+          "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}"));
+    }
+    long failed = List.of(BenchContext.await(Fanout.send(context.vertx(), creates, CONCURRENCY, 10_000),
+        FAILOVER_BOUND)).stream().filter(o -> !o.ok()).count();
+    if (failed > 0) {
+      throw new IllegalStateException(failed + " of " + owned.size() + " list creations failed");
+    }
+    int processes = processesOn(nodes.get(0), victim.name());
+    context.progress("[failover] %d lists created, %d processes live on %s; kill -9", owned.size(), processes,
+        victim.name());
+    long killedAt = victim.kill9();
+    long lastAnswer = 0;
+    List<String> pending = new ArrayList<>(owned);
+    long deadline = System.nanoTime() + FAILOVER_BOUND.toNanos();
+    int round = 0;
+    while (!pending.isEmpty() && System.nanoTime() < deadline) {
+      Jvm via = survivors.get(round++ % 2);
+      List<Request> polls = pending.stream().map(l -> Request.get(via.httpPort(), "/api/lists/" + l + "/entries")).toList();
+      Fanout.Outcome[] outcomes = BenchContext.await(Fanout.send(context.vertx(), polls, CONCURRENCY, POLL_TIMEOUT_MS),
+          FAILOVER_BOUND);
+      List<String> still = new ArrayList<>();
+      for (int i = 0; i < outcomes.length; i++) {
+        if (outcomes[i].ok()) {
+          lastAnswer = Math.max(lastAnswer, outcomes[i].endedAtMillis());
+        } else {
+          still.add(pending.get(i));
+        }
+      }
+      pending = still;
+    }
+    if (!pending.isEmpty()) {
+      throw new IllegalStateException(pending.size() + " lists did not answer within " + FAILOVER_BOUND);
+    }
+    long viewAt = Long.MAX_VALUE;
+    for (Jvm survivor : survivors) {
+      viewAt = Math.min(viewAt, NodeLog.firstPlacementAfter(survivor, killedAt));
+    }
+    context.progress("[failover] ours: all %d lists answered %d ms after the kill; new placement after %d ms",
+        owned.size(), lastAnswer - killedAt, viewAt - killedAt);
+    context.fleet().stop(nodes);
+    return new OursResult(lastAnswer - killedAt, viewAt - killedAt);
+  }
+
+  static int processesOn(Jvm node, String name) throws Exception {
+    JsonArray members = new JsonObject(node.get("/api/cluster").body()).getJsonArray("members");
+    for (Object m : members) {
+      JsonObject member = (JsonObject) m;
+      if (name.equals(member.getString("name"))) {
+        return member.getInteger("processes", -1);
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,85 @@
+package io.todocluster.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Vert.x's built-in HA on 3 {@link BaselineMember}s: the third deploys the {@link HaProbe} with
+ * {@code setHa(true)} and is killed with kill -9; the time until a survivor logs the probe's
+ * start is the redeploy time, the time until a survivor logs a view of 2 the detection floor.
+ */
+final class HaBaseline {
+
+  record Result(long redeployMillis, long viewMillis) {}
+
+  static final Pattern PROBE_STARTED = Pattern.compile(HaProbe.STARTED + " at=(\\d+)");
+  static final Pattern VIEW_OF_TWO = Pattern.compile(BaselineMember.VIEW + " members=2 at=(\\d+)");
+  static final Pattern READY = Pattern.compile(BaselineMember.READY + " at=(\\d+)");
+  /** JGroups' default detection took 2.6-4.1 s here (notes); 60 s is far past any healthy run. */
+  static final Duration BOUND = Duration.ofSeconds(60);
+
+  private HaBaseline() {}
+
+  static Result run(BenchContext context, boolean defaultDetection) throws Exception {
+    List<Jvm> members = startMembers(context.fleet(), "ha" + (defaultDetection ? "d" : "t"), "ha", defaultDetection,
+        3, List.of("deploy=false", "deploy=false", "deploy=true"));
+    Jvm holder = members.get(2);
+    holder.awaitLine(PROBE_STARTED, BOUND);
+    // the deployment is recorded in the replicated __vertx.haInfo cache as it completes; the
+    // other members must have seen it before the kill, or they have nothing to fail over
+    awaitHaInfoPropagated(holder);
+    long killedAt = holder.kill9();
+    long redeployedAt = Long.MAX_VALUE;
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (redeployedAt == Long.MAX_VALUE && System.nanoTime() < deadline) {
+      for (Jvm survivor : members.subList(0, 2)) {
+        var line = survivor.findLine(PROBE_STARTED);
+        if (line.isPresent()) {
+          redeployedAt = Math.min(redeployedAt, Long.parseLong(line.get()));
+        }
+      }
+      Thread.sleep(Jvm.POLL_MILLIS);
+    }
+    if (redeployedAt == Long.MAX_VALUE) {
+      throw new IllegalStateException("Vert.x HA did not redeploy the probe within " + BOUND);
+    }
+    long viewAt = Long.MAX_VALUE;
+    for (Jvm survivor : members.subList(0, 2)) {
+      viewAt = Math.min(viewAt, Long.parseLong(survivor.awaitLine(VIEW_OF_TWO, BOUND)));
+    }
+    context.fleet().stop(members);
+    return new Result(redeployedAt - killedAt, viewAt - killedAt);
+  }
+
+  /** A short settle after the deploy: HAManager writes haInfo synchronously, this covers its listener on the others. */
+  private static void awaitHaInfoPropagated(Jvm holder) throws InterruptedException {
+    Thread.sleep(1_000);
+  }
+
+  /** n baseline members of one cluster: the first alone, then the others together; waits until all are ready. */
+  static List<Jvm> startMembers(JvmFleet fleet, String prefix, String mode, boolean defaultDetection, int n,
+      List<String> perMemberArgs) throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ports.add(Ports.freeClusterPort());
+    }
+    String seeds = String.join(",", ports.stream().map(String::valueOf).toList());
+    List<Jvm> members = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> args = new ArrayList<>(List.of("mode=" + mode, "name=" + prefix + (i + 1), "port=" + ports.get(i),
+          "seeds=" + seeds, "data=" + JvmFleet.DATA_DIR_TOKEN, "detection=" + (defaultDetection ? "default" : "tuned")));
+      args.addAll(List.of(perMemberArgs.get(i).split(" ")));
+      Jvm member = fleet.startMain(prefix + (i + 1), BaselineMember.class, 0, ports.get(i), args);
+      members.add(member);
+      if (i == 0) {
+        member.awaitLine(READY, BOUND);
+      }
+    }
+    for (Jvm member : members) {
+      member.awaitLine(READY, BOUND);
+    }
+    return members;
+  }
+}
