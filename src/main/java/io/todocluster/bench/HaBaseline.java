@@ -45,9 +45,18 @@ final class HaBaseline {
     if (redeployedAt == Long.MAX_VALUE) {
       throw new IllegalStateException("Vert.x HA did not redeploy the probe within " + BOUND);
     }
+    // the survivors also logged a view of 2 while the cluster formed: take the first one after the kill
     long viewAt = Long.MAX_VALUE;
     for (Jvm survivor : members.subList(0, 2)) {
-      viewAt = Math.min(viewAt, Long.parseLong(survivor.awaitLine(VIEW_OF_TWO, BOUND)));
+      for (String at : survivor.allLines(VIEW_OF_TWO)) {
+        if (Long.parseLong(at) >= killedAt) {
+          viewAt = Math.min(viewAt, Long.parseLong(at));
+          break;
+        }
+      }
+    }
+    if (viewAt == Long.MAX_VALUE) {
+      throw new IllegalStateException("no survivor logged a view of 2 after the kill");
     }
     context.fleet().stop(members);
     return new Result(redeployedAt - killedAt, viewAt - killedAt);
