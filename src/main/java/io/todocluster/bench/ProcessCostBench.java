@@ -22,8 +22,8 @@ final class ProcessCostBench implements Benchmark {
   static final int CONCURRENCY = 64;
   /** SerialGC's heap_info: "def new generation total 78656K, used 1234K" and "tenured generation total ..., used ...". */
   static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
-  /** 100,000 idle lists of ~2 KB and the node's own ~100 MB: 1 GB leaves room. */
-  static final String HEAP = "-Xmx1g";
+  /** 100,000 idle lists at the ~8.4 KB each a --quick run measured, and the node's own ~100 MB: 2 GB leaves room. */
+  static final String HEAP = "-Xmx2g";
 
   @Override
   public String name() {
