@@ -150,6 +150,19 @@ public final class Jvm {
     return at;
   }
 
+  /**
+   * SIGSTOP: the JVM is frozen with its sockets open, so only heartbeats can tell. Returns
+   * System.currentTimeMillis() just before the signal. The fleet's clean-up resumes and kills it.
+   */
+  public long pause() throws IOException, InterruptedException {
+    long at = System.currentTimeMillis();
+    Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(pid())).start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -STOP " + pid() + " failed");
+    }
+    return at;
+  }
+
   /** SIGCONT (in case it was stopped) then SIGKILL; used by the fleet's clean-up. */
   void killQuietly() {
     if (!process.isAlive()) {

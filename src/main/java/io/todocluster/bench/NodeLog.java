@@ -25,6 +25,17 @@ final class NodeLog {
     throw new IllegalStateException(node.name() + " logged no placement change after the kill; log: " + node.log());
   }
 
+  /** How many placement changes the node logged at or after the given time. */
+  static int placementsAfter(Jvm node, long afterMillis) throws Exception {
+    int count = 0;
+    for (String stamp : node.allLines(PLACEMENT)) {
+      if (epochMillis(stamp) >= afterMillis) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   static long epochMillis(String stamp) {
     return LocalDateTime.parse(stamp, TIMESTAMP).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
   }

@@ -5,6 +5,7 @@ import io.todocluster.bench.LoadGenerator.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,10 @@ final class ProcessCostBench implements Benchmark {
   static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
   /** 100,000 idle lists at the ~8.4 KB each a --quick run measured, and the node's own ~100 MB: 2 GB leaves room. */
   static final String HEAP = "-Xmx2g";
+  /** GC pauses in the node's log: a full run saw the node frozen ~6 s at ~50,000 processes. */
+  static final String GC_LOG = "-Xlog:gc";
+  /** How many of the classes that grew most are shown: enough to see where the bytes go. */
+  static final int TOP_CLASSES = 8;
 
   @Override
   public String name() {
@@ -37,32 +42,63 @@ final class ProcessCostBench implements Benchmark {
 
   @Override
   public List<Figure> run(BenchContext context) throws Exception {
-    int processes = context.size(5_000, 100_000);
-    Jvm node = context.fleet().startNode("proc1", Ports.freeClusterPort(), List.of(), List.of(HEAP),
+    List<Integer> checkpoints = context.quick() ? List.of(2_000, 5_000) : List.of(10_000, 25_000, 50_000, 100_000);
+    Jvm node = context.fleet().startNode("proc1", Ports.freeClusterPort(), List.of(), List.of(HEAP, GC_LOG),
         List.of("--idle-timeout", "60m"));
     node.awaitReady(JvmFleet.READY_BOUND);
-    spawn(context, node, "warm-", 1_000); // JIT and the caches' first growth are not per-process costs
+    spawn(context, node, "warm-", 0, 1_000); // JIT and the caches' first growth are not per-process costs
+    Map<String, Long> classesBefore = ClassHistogram.parse(jcmd(node, "GC.class_histogram"));
     long before = heapUsedAfterGc(node);
-    long started = System.nanoTime();
-    spawn(context, node, "p-", processes);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    long after = heapUsedAfterGc(node);
-    int live = FailoverBench.processesOn(node, node.name());
-    context.progress("[processes] %d spawned in %.1f s, %d live; heap %d MB -> %d MB", processes, seconds, live,
-        before >> 20, after >> 20);
+    // spawned in steps, measured at each: a node that fails on the way still tells how far it got
+    int reached = 0;
+    long after = before;
+    double spawnSeconds = 0;
+    Map<String, Long> classesAfter = classesBefore;
+    String failure = null;
+    for (int target : checkpoints) {
+      try {
+        long started = System.nanoTime();
+        spawn(context, node, "p-", reached, target);
+        spawnSeconds += (System.nanoTime() - started) / 1e9;
+        after = heapUsedAfterGc(node);
+        classesAfter = ClassHistogram.parse(jcmd(node, "GC.class_histogram"));
+        reached = target;
+        context.progress("[processes] %d spawned (%.0f /s so far), heap %d MB -> %d MB, %.0f B each", reached,
+            reached / spawnSeconds, before >> 20, after >> 20, (after - before) / (double) reached);
+      } catch (Exception e) {
+        failure = e.getMessage() + (node.isAlive() ? "" : " (the node exited; its log: " + node.log() + ")");
+        context.progress("[processes] failed on the way to %d: %s", target, failure);
+        break;
+      }
+    }
+    int live = node.isAlive() ? FailoverBench.processesOn(node, node.name()) : -1;
     context.fleet().stop(List.of(node));
-    double perProcess = (after - before) / (double) processes;
-    return List.of(
-        new Figure(name(), "heap per idle list process at " + processes + " processes", perProcess, "B",
+    if (reached == 0) {
+      throw new IllegalStateException("no checkpoint reached: " + failure);
+    }
+    double perProcess = (after - before) / (double) reached;
+    List<Figure> figures = new ArrayList<>(List.of(
+        new Figure(name(), "heap per idle list process at " + reached + " processes", perProcess, "B",
             "an Erlang process (constant, from the issue)", ERLANG_PROCESS_BYTES, Goal.atMost(0.5)),
-        new Figure(name(), "spawn rate (GET of a fresh list, " + CONCURRENCY + " in flight)", processes / seconds,
+        new Figure(name(), "spawn rate (GET of a fresh list, " + CONCURRENCY + " in flight)", reached / spawnSeconds,
             "/s", "the issue's goal", 100_000, Goal.atLeast(1.0)),
-        Figure.alone(name(), "live list processes after spawning", live, ""));
+        Figure.alone(name(), "live list processes at the end (-1: node gone)", live, "")));
+    if (failure != null) {
+      figures.add(Figure.alone(name(), "FAILED past " + reached + ": " + failure.lines().findFirst().orElse(""),
+          Double.NaN, ""));
+    }
+    // what the bytes are: the classes that grew most, per process
+    for (Map.Entry<String, Long> grown : ClassHistogram.topGrowth(classesBefore, classesAfter, TOP_CLASSES)) {
+      figures.add(Figure.alone(name(), "of which " + grown.getKey(), grown.getValue() / (double) reached, "B"));
+    }
+    return figures;
   }
 
-  private static void spawn(BenchContext context, Jvm node, String prefix, int count) throws Exception {
+  /** GETs lists prefix{from}..prefix{to - 1}: each starts its process. */
+  private static void spawn(BenchContext context, Jvm node, String prefix, int from, int to) throws Exception {
+    int count = to - from;
     List<Request> requests = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
+    for (int i = from; i < to; i++) {
       requests.add(Request.get(node.httpPort(), "/api/lists/" + prefix + i + "/entries"));
     }
     Fanout.Outcome[] outcomes = BenchContext.await(Fanout.send(context.vertx(), requests, CONCURRENCY, 30_000),
