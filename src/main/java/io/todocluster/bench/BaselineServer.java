@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class BaselineServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(io.vertx.ext.web.handler.BodyHandler.create(false));
+    router.route().handler(BodyHandler.create(false));
     router.get(PATH).handler(this::handleEntries);
     router.get("/ready").handler(ctx -> ctx.response().end());
     return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))

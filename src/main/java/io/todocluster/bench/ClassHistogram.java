@@ -27,6 +27,11 @@ final class ClassHistogram {
     return bytes;
   }
 
+  /** All live bytes of a histogram. */
+  static long total(Map<String, Long> histogram) {
+    return histogram.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** The classes that grew most from before to after, largest first, with their growth in bytes. */
   static List<Map.Entry<String, Long>> topGrowth(Map<String, Long> before, Map<String, Long> after, int limit) {
     Map<String, Long> growth = new HashMap<>();

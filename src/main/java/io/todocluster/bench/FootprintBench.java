@@ -25,11 +25,11 @@ final class FootprintBench implements Benchmark {
   public List<Figure> run(BenchContext context) throws Exception {
     // idle long enough for start-up garbage and lazy initialisation to settle
     Duration idle = Duration.ofSeconds(context.size(2, 10));
-    int rounds = context.size(1, 2);
-    double oursReady = 0;
-    double oursRss = 0;
-    double bareReady = 0;
-    double bareRss = 0;
+    int rounds = context.size(1, 3);
+    double oursReady = Double.MAX_VALUE;
+    double oursRss = Double.MAX_VALUE;
+    double bareReady = Double.MAX_VALUE;
+    double bareRss = Double.MAX_VALUE;
     for (int round = 0; round < rounds; round++) {
       Jvm node = context.fleet().startNode("fp" + round, Ports.freeClusterPort(), List.of(), List.of(), List.of());
       long ready = node.awaitReady(JvmFleet.READY_BOUND) - node.startedAtMillis();
@@ -45,14 +45,17 @@ final class FootprintBench implements Benchmark {
       context.fleet().stop(bare);
       context.progress("[footprint] ours: ready %d ms, RSS %d MB; bare Vert.x: ready %d ms, RSS %d MB", ready,
           rss >> 20, bareReadyMs, bareRssBytes >> 20);
-      oursReady += ready / (double) rounds;
-      oursRss += (rss >> 20) / (double) rounds;
-      bareReady += bareReadyMs / (double) rounds;
-      bareRss += (bareRssBytes >> 20) / (double) rounds;
+      // the best round of each: other builds on the machine only ever slow a start down
+      oursReady = Math.min(oursReady, ready);
+      oursRss = Math.min(oursRss, rss >> 20);
+      bareReady = Math.min(bareReady, bareReadyMs);
+      bareRss = Math.min(bareRss, bareRssBytes >> 20);
     }
     String base = "bare clustered Vert.x, same jar and JVM flags";
     return List.of(
-        new Figure(name(), "idle RSS of a lone node", oursRss, "MB", base, bareRss, Goal.atMost(1.3)),
-        new Figure(name(), "start-to-ready of a lone node", oursReady, "ms", base, bareReady, Goal.atMost(1.1)));
+        new Figure(name(), "idle RSS of a lone node (least of " + rounds + ")", oursRss, "MB", base, bareRss,
+            Goal.atMost(1.3)),
+        new Figure(name(), "start-to-ready of a lone node (fastest of " + rounds + ")", oursReady, "ms", base, bareReady,
+            Goal.atMost(1.1)));
   }
 }

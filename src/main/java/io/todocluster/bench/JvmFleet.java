@@ -110,12 +110,18 @@ public final class JvmFleet implements AutoCloseable {
     throw new IllegalStateException(node.name() + " did not see " + count + " members within " + bound + ": " + cluster);
   }
 
-  private List<String> java(List<String> extraFlags) {
+  /** Our flags then the extra ones; a collector among the extra ones replaces ours (the JVM refuses two). */
+  static List<String> java(List<String> extraFlags) {
+    boolean ownCollector = extraFlags.stream().anyMatch(JvmFleet::selectsCollector);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
+    JVM_FLAGS.stream().filter(flag -> !(ownCollector && selectsCollector(flag))).forEach(command::add);
     command.addAll(extraFlags);
     return command;
+  }
+
+  private static boolean selectsCollector(String flag) {
+    return flag.startsWith("-XX:+Use") && flag.endsWith("GC");
   }
 
   private Jvm launch(String name, List<String> command, Path dataDir, int httpPort, int clusterPort)

@@ -3,14 +3,17 @@ package io.todocluster.bench;
 import io.todocluster.bench.Figure.Goal;
 import io.todocluster.bench.LoadGenerator.Request;
 import io.todocluster.bench.LoadGenerator.Result;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * GET /api/lists/{list}/entries on one node (the list's process is local) against a plain Vert.x
  * Web route answering a body of the same size from its own JVM of the same kind. The two loads
- * alternate (ours, baseline, baseline, ours ...) so that a drift in the machine's load hits both.
+ * alternate (ours, baseline, baseline, ours ...) so that a drift in the machine's load hits both,
+ * and the best round of each is kept.
  */
 final class ReadPathBench implements Benchmark {
 
@@ -43,7 +46,7 @@ final class ReadPathBench implements Benchmark {
       }
     }
     String uri = "/api/lists/" + LIST + "/entries";
-    int bodyBytes = node.get(uri).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    int bodyBytes = node.get(uri).body().getBytes(StandardCharsets.UTF_8).length;
     int baselinePort = Ports.free();
     Jvm baseline = fleet.startMain("read-baseline", BaselineServer.class, baselinePort, 0,
         List.of(Integer.toString(baselinePort), Integer.toString(bodyBytes)));
@@ -57,7 +60,7 @@ final class ReadPathBench implements Benchmark {
       BenchContext.await(context.load().run(CONCURRENCY, jitWarmup, Duration.ofMillis(100), () -> Request.get(port, uri)),
           jitWarmup.plus(Duration.ofSeconds(30)));
     }
-    int rounds = context.size(1, 2);
+    int rounds = context.size(1, 3);
     List<Result> ours = new ArrayList<>();
     List<Result> theirs = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
@@ -75,17 +78,23 @@ final class ReadPathBench implements Benchmark {
     fleet.stop(List.of(node, baseline));
     String base = "plain Vert.x Web route, " + bodyBytes + " B body";
     return List.of(
-        new Figure(name(), "GET entries req/s (1 node, " + CONCURRENCY + " in flight)", meanRate(ours), "req/s",
-            base, meanRate(theirs), Goal.atLeast(0.7)),
-        new Figure(name(), "GET entries p99 latency", meanP99(ours), "ms", base, meanP99(theirs), null),
+        new Figure(name(), "GET entries req/s (1 node, " + CONCURRENCY + " in flight, best of " + rounds + ")",
+            bestRate(ours), "req/s",
+            base, bestRate(theirs), Goal.atLeast(0.7)),
+        new Figure(name(), "GET entries p99 latency (of the best round)", best(ours).percentileMillis(99), "ms", base,
+            best(theirs).percentileMillis(99), null),
         Figure.alone(name(), "GET entries errors", ours.stream().mapToLong(Result::errors).sum(), ""));
   }
 
-  static double meanRate(List<Result> results) {
-    return results.stream().mapToDouble(Result::requestsPerSecond).average().orElse(Double.NaN);
+  /**
+   * The best round of each side: on a machine shared with other builds a round is only ever slowed
+   * down by them (one full run measured ours at 1,443 req/s in one round and 40,525 in the next).
+   */
+  static Result best(List<Result> results) {
+    return results.stream().max(Comparator.comparingDouble(Result::requestsPerSecond)).orElseThrow();
   }
 
-  static double meanP99(List<Result> results) {
-    return results.stream().mapToDouble(r -> r.percentileMillis(99)).average().orElse(Double.NaN);
+  static double bestRate(List<Result> results) {
+    return best(results).requestsPerSecond();
   }
 }

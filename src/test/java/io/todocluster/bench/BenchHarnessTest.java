@@ -105,4 +105,35 @@ class BenchHarnessTest {
         .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
     assertThat(millis).isEqualTo(back);
   }
+
+  @Test
+  @DisplayName("a class histogram's rows are summed by class, and the growth between two is ranked largest first")
+  void classHistogramGrowth() {
+    String before = """
+         num     #instances         #bytes  class name (module)
+        -------------------------------------------------------
+           1:          1000          40000  [Ljava.lang.Object; (java.base@17.0.15)
+           2:           500          12000  java.lang.String (java.base@17.0.15)
+        Total          1500          52000
+        """;
+    String after = """
+           1:          3000         440000  [Ljava.lang.Object; (java.base@17.0.15)
+           2:           600          14400  java.lang.String (java.base@17.0.15)
+           3:           100           3200  io.todocluster.todo.TodoServer
+        """;
+
+    var grown = ClassHistogram.topGrowth(ClassHistogram.parse(before), ClassHistogram.parse(after), 2);
+
+    assertThat(ClassHistogram.total(ClassHistogram.parse(before))).isEqualTo(52_000);
+    assertThat(grown).extracting(e -> e.getKey()).containsExactly("[Ljava.lang.Object;", "io.todocluster.todo.TodoServer");
+    assertThat(grown.get(0).getValue()).isEqualTo(400_000);
+  }
+
+  @Test
+  @DisplayName("a JVM given its own collector runs without the default one, since the JVM refuses two")
+  void ownCollectorReplacesDefault() {
+    assertThat(JvmFleet.java(List.of("-XX:+UseParallelGC"))).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC")
+        .contains("-Xmx256m");
+    assertThat(JvmFleet.java(List.of("-Xlog:gc"))).contains("-XX:+UseSerialGC", "-Xlog:gc");
+  }
 }
