@@ -167,7 +167,9 @@ final class FailoverBench implements Benchmark {
     for (Object m : members) {
       JsonObject member = (JsonObject) m;
       if (name.equals(member.getString("name"))) {
-        return member.getInteger("processes", -1);
+        // null when the member did not answer the node's count request in time (ClusterInfo)
+        Integer processes = member.getInteger("processes");
+        return processes == null ? -1 : processes;
       }
     }
     return -1;

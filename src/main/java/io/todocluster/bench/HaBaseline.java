@@ -63,9 +63,17 @@ final class HaBaseline {
     return new Result(redeployedAt - killedAt, viewAt - killedAt);
   }
 
-  /** A short settle after the deploy: HAManager writes haInfo synchronously, this covers its listener on the others. */
+  /**
+   * A settle between the deploy and the kill. HAManager's haInfo reaches the others as it is
+   * written, but FD_SOCK2 connects to its ring neighbour only after a view is installed: one run
+   * killed the holder 1 s after the cluster formed, and the survivors saw the new view only after
+   * 5.9 s (FD_ALL3's timeout, not FD_SOCK2's closed socket). Our own nodes are killed 20 s or more
+   * after they form (the lists are created in between), so 5 s here compares like with like.
+   */
+  static final long SETTLE_MS = 5_000;
+
   private static void awaitHaInfoPropagated(Jvm holder) throws InterruptedException {
-    Thread.sleep(1_000);
+    Thread.sleep(SETTLE_MS);
   }
 
   /** n baseline members of one cluster: the first alone, then the others together; waits until all are ready. */

@@ -86,7 +86,7 @@ final class ProcessCostBench implements Benchmark {
             "an Erlang process (constant, from the issue)", ERLANG_PROCESS_BYTES, Goal.atMost(0.5)),
         new Figure(name(), "spawn rate (GET of a fresh list, " + CONCURRENCY + " in flight)", reached / spawnSeconds,
             "/s", "the issue's goal", 100_000, Goal.atLeast(1.0)),
-        Figure.alone(name(), "live list processes at the end (-1: node gone)", live, "")));
+        Figure.alone(name(), "live list processes at the end (-1: node gone or no count)", live, "")));
     if (failure != null) {
       figures.add(Figure.alone(name(), "FAILED past " + reached + ": " + failure.lines().findFirst().orElse(""),
           Double.NaN, ""));
