@@ -1,0 +1,177 @@
+package io.todocluster.bench;
+
+import io.todocluster.bench.Figure.Goal;
+import io.todocluster.bench.LoadGenerator.Request;
+import io.todocluster.cluster.Placement;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * kill -9 (or, silent, SIGSTOP) of a node of 3 that runs ~1,000 live lists: time until every one of them answers again
+ * on the survivors, against Vert.x's built-in HA redeploying one verticle on the same kind of
+ * 3-member cluster (on JGroups' default failure detection and on our stack), and against the
+ * time the survivors take to install the new view (the detection floor).
+ */
+final class FailoverBench implements Benchmark {
+
+  /** Requests in flight while creating and polling lists. */
+  static final int CONCURRENCY = 32;
+  /**
+   * A poll request that has not answered in this long is given up and sent again: the resolution
+   * of the measured time. Healthy GETs answered in under 70 ms at p99 under the read benchmark's load.
+   */
+  static final long POLL_TIMEOUT_MS = 300;
+  /** Between poll rounds, so that lists answering an error at once do not spin the survivors. */
+  static final long POLL_PAUSE_MS = 10;
+  /** Failover took 1-4 s when measured (notes); past this something is broken. */
+  static final Duration FAILOVER_BOUND = Duration.ofSeconds(30);
+
+  /** Silent: SIGSTOP instead of kill -9, the failure only heartbeats (FD_ALL3) can tell. */
+  private final boolean silent;
+
+  FailoverBench(boolean silent) {
+    this.silent = silent;
+  }
+
+  @Override
+  public String name() {
+    return silent ? "silent" : "failover";
+  }
+
+  @Override
+  public String title() {
+    return silent ? "silent failure: SIGSTOP of a node with its lists vs Vert.x HA redeploy"
+        : "failover: kill -9 of a node with its lists vs Vert.x HA redeploy and the new view";
+  }
+
+  @Override
+  public List<Figure> run(BenchContext context) throws Exception {
+    int lists = context.size(100, 1_000);
+    OursResult ours = ours(context, lists);
+    HaBaseline.Result tuned = HaBaseline.run(context, false, silent);
+    context.progress("[%s] Vert.x HA, our stack: redeployed after %d ms, new view after %d ms", name(),
+        tuned.redeployMillis(), tuned.viewMillis());
+    HaBaseline.Result defaults = HaBaseline.run(context, true, silent);
+    context.progress("[%s] Vert.x HA, JGroups default detection: redeployed after %d ms, new view after %d ms", name(),
+        defaults.redeployMillis(), defaults.viewMillis());
+    String what = lists + " lists answering again after " + (silent ? "SIGSTOP" : "kill -9");
+    if (silent) {
+      return List.of(
+          new Figure(name(), what, ours.answeredMillis, "ms", "the issue's budget (5 s)", 5_000, Goal.atMost(1.0)),
+          new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, JGroups default detection",
+              defaults.redeployMillis(), null),
+          new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, our JGroups stack",
+              tuned.redeployMillis(), null),
+          Figure.alone(name(), "healthy nodes suspected (extra placement changes on survivors)",
+              ours.extraPlacements, ""));
+    }
+    return List.of(
+        new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, JGroups default detection",
+            defaults.redeployMillis(), Goal.atMost(0.2)),
+        new Figure(name(), what, ours.answeredMillis, "ms", "Vert.x HA redeploy, our JGroups stack",
+            tuned.redeployMillis(), Goal.atMost(1.0)),
+        new Figure(name(), what, ours.answeredMillis, "ms", "new view on survivors (detection floor, our stack)",
+            tuned.viewMillis(), null),
+        new Figure(name(), "our survivors' new placement after kill -9", ours.viewMillis, "ms",
+            "new view on survivors (detection floor, our stack)", tuned.viewMillis(), null),
+        new Figure(name(), "last list answering after our new placement", ours.answeredMillis - ours.viewMillis, "ms",
+            "the issue's budget", 200, Goal.atMost(1.0)));
+  }
+
+  private record OursResult(long answeredMillis, long viewMillis, int extraPlacements) {}
+
+  private OursResult ours(BenchContext context, int lists) throws Exception {
+    List<Jvm> nodes = context.fleet().startCluster("fo", 3, List.of(), List.of());
+    Jvm victim = nodes.get(2);
+    List<Jvm> survivors = nodes.subList(0, 2);
+    JsonObject cluster = new JsonObject(nodes.get(0).get("/api/cluster").body());
+    List<String> members = new ArrayList<>();
+    String victimId = null;
+    for (Object m : cluster.getJsonArray("members")) {
+      JsonObject member = (JsonObject) m;
+      members.add(member.getString("nodeId"));
+      if (victim.name().equals(member.getString("name"))) {
+        victimId = member.getString("nodeId");
+      }
+    }
+    // the lists the victim owns, found by the nodes' own placement over the same members
+    Placement placement = new Placement(members);
+    List<String> owned = new ArrayList<>();
+    for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
+      if (victimId.equals(placement.owner("fo-" + i))) {
+        owned.add("fo-" + i);
+      }
+    }
+    List<Request> creates = new ArrayList<>();
+    for (int i = 0; i < owned.size(); i++) {
+      creates.add(Request.postJson(nodes.get(i % 3).httpPort(), "/api/lists/" + owned.get(i) + "/entries",
+          "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}"));
+    }
+    long failed = List.of(BenchContext.await(Fanout.send(context.vertx(), creates, CONCURRENCY, 10_000),
+        FAILOVER_BOUND)).stream().filter(o -> !o.ok()).count();
+    if (failed > 0) {
+      throw new IllegalStateException(failed + " of " + owned.size() + " list creations failed");
+    }
+    int processes = processesOn(nodes.get(0), victim.name());
+    context.progress("[%s] %d lists created, %d processes live on %s; %s", name(), owned.size(), processes,
+        victim.name(), silent ? "SIGSTOP" : "kill -9");
+    long killedAt = silent ? victim.pause() : victim.kill9();
+    long lastAnswer = 0;
+    List<String> pending = new ArrayList<>(owned);
+    long deadline = System.nanoTime() + FAILOVER_BOUND.toNanos();
+    int round = 0;
+    List<String> lastStatuses = new ArrayList<>();
+    while (!pending.isEmpty() && System.nanoTime() < deadline) {
+      Jvm via = survivors.get(round++ % 2);
+      List<Request> polls = pending.stream().map(l -> Request.get(via.httpPort(), "/api/lists/" + l + "/entries")).toList();
+      Fanout.Outcome[] outcomes = BenchContext.await(Fanout.send(context.vertx(), polls, CONCURRENCY, POLL_TIMEOUT_MS),
+          FAILOVER_BOUND);
+      List<String> still = new ArrayList<>();
+      lastStatuses.clear();
+      for (int i = 0; i < outcomes.length; i++) {
+        if (outcomes[i].ok()) {
+          lastAnswer = Math.max(lastAnswer, outcomes[i].endedAtMillis());
+        } else {
+          still.add(pending.get(i));
+          lastStatuses.add(pending.get(i) + " via " + via.name() + ": " + outcomes[i].status());
+        }
+      }
+      pending = still;
+      if (!pending.isEmpty()) {
+        Thread.sleep(POLL_PAUSE_MS);
+      }
+    }
+    if (!pending.isEmpty()) {
+      throw new IllegalStateException(pending.size() + " lists did not answer within " + FAILOVER_BOUND
+          + " (status -1: no answer within " + POLL_TIMEOUT_MS + " ms); last round: "
+          + lastStatuses.subList(0, Math.min(5, lastStatuses.size())));
+    }
+    long viewAt = Long.MAX_VALUE;
+    int extraPlacements = 0;
+    for (Jvm survivor : survivors) {
+      viewAt = Math.min(viewAt, NodeLog.firstPlacementAfter(survivor, killedAt));
+      // one change is the victim leaving; any other is a survivor suspected under our own load
+      extraPlacements += NodeLog.placementsAfter(survivor, killedAt) - 1;
+    }
+    context.progress("[%s] ours: all %d lists answered %d ms after the signal; new placement after %d ms;"
+        + " %d extra placement changes", name(), owned.size(), lastAnswer - killedAt, viewAt - killedAt, extraPlacements);
+    context.fleet().stop(nodes);
+    return new OursResult(lastAnswer - killedAt, viewAt - killedAt, extraPlacements);
+  }
+
+  static int processesOn(Jvm node, String name) throws Exception {
+    JsonArray members = new JsonObject(node.get("/api/cluster").body()).getJsonArray("members");
+    for (Object m : members) {
+      JsonObject member = (JsonObject) m;
+      if (name.equals(member.getString("name"))) {
+        // null when the member did not answer the node's count request in time (ClusterInfo)
+        Integer processes = member.getInteger("processes");
+        return processes == null ? -1 : processes;
+      }
+    }
+    return -1;
+  }
+}
