@@ -69,6 +69,10 @@ class EventBusFrameSecurityTest {
     plain = TestNodes.start(TestNodes.config("plain", dataDir.resolve("plain")));
     secured = TestNodes.start(SecureNodes.withSecret(TestNodes.config("secured", dataDir.resolve("secured")), SECRET));
     client = Vertx.vertx();
+    for (Node node : List.of(plain, secured)) {
+      assertThat(SecureNodes.listeningAddresses(busOf(node).port())).as("bus port of " + node.config().name())
+          .containsOnly("127.0.0.1");
+    }
 
     // the control: without TLS, the bare frame adds an entry
     sendRaw(busOf(plain), addFrame("intruder-plain"));
@@ -104,7 +108,7 @@ class EventBusFrameSecurityTest {
   /** Writes the frame on a plain socket; true when the node then closed the connection. */
   private static boolean sendRaw(NodeInfo bus, Buffer frame) throws IOException {
     try (Socket socket = new Socket(bus.host(), bus.port())) {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
       out.write(frame.getBytes());
       out.flush();
