@@ -11,8 +11,9 @@ import org.jgroups.stack.Protocol;
 
 /**
  * JGroups encryption for a node with a cluster secret: SYM_ENCRYPT with an AES key derived from the
- * secret, placed directly above the transport (and its RED), so that every message of every
- * protocol above it is encrypted: discovery, merge, heartbeats, views, and Infinispan's data.
+ * secret, placed directly above the transport (and its RED), with SERIALIZE above it, so that every
+ * message of every protocol above, headers included, is encrypted: discovery, merge, heartbeats,
+ * views, and Infinispan's data.
  * A message that does not carry SYM_ENCRYPT's header with our key's version is dropped before any
  * protocol above sees it, so a node without the key can neither discover nor join the members.
  * What it does not cover (FD_SOCK2's own sockets, TCP's connection preamble) is in SECURITY.md.
@@ -20,6 +21,7 @@ import org.jgroups.stack.Protocol;
 final class ClusterEncryption {
 
   static final String PROTOCOL = "SYM_ENCRYPT";
+  static final String SERIALIZE = "SERIALIZE";
   /** JGroups 5.2's default "AES" means ECB, which leaks equal blocks; CBC with a random IV does not. */
   static final String ALGORITHM = "AES/CBC/PKCS5Padding";
   static final String IV_LENGTH = "16";
@@ -37,6 +39,10 @@ final class ClusterEncryption {
     properties.put("sym_algorithm", ALGORITHM);
     properties.put("sym_iv_length", IV_LENGTH);
     protocols.add(position, new ProtocolConfiguration(PROTOCOL, properties));
+    // SYM_ENCRYPT encrypts payloads only and passes a message without payload up as it is; SERIALIZE
+    // above it makes every message (its headers included) the payload of a new one, so nothing
+    // reaches the protocols above unless it decrypted under our key
+    protocols.add(position + 1, new ProtocolConfiguration(SERIALIZE, new HashMap<>()));
   }
 
   /**

@@ -24,11 +24,11 @@ class ClusterEncryptionTest {
   }
 
   @Test
-  @DisplayName("with a secret has SYM_ENCRYPT in AES-CBC right above TCP and RED, below discovery, NAKACK2 and UNICAST3")
+  @DisplayName("with a secret has SYM_ENCRYPT in AES-CBC right above TCP and RED, SERIALIZE above it, both below discovery, NAKACK2 and UNICAST3")
   void encryptedWithSecret() {
     List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config("s3cret"));
     List<String> names = names(stack);
-    assertThat(names.subList(0, 4)).containsExactly("TCP", "RED", ClusterEncryption.PROTOCOL, "TCPPING");
+    assertThat(names.subList(0, 5)).containsExactly("TCP", "RED", ClusterEncryption.PROTOCOL, "SERIALIZE", "TCPPING");
     assertThat(names.indexOf(ClusterEncryption.PROTOCOL)).isLessThan(names.indexOf("pbcast.NAKACK2"))
         .isLessThan(names.indexOf("UNICAST3"));
     assertThat(stack.get(2).getProperties()).containsEntry("sym_algorithm", "AES/CBC/PKCS5Padding")
