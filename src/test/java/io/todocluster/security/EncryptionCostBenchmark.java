@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Write throughput of 3 node JVMs on loopback without and with a cluster secret, in one run and
- * alternating (plain, secret, plain, secret) so that a machine that gets busier half-way does not
- * favour one side. Each round: start the cluster, 5 s of warm-up, then {@link #MEASURED} of
- * {@link #CLIENTS} concurrent POSTs spread over the nodes and over {@link #LISTS} lists (most are
- * owned by another node than the one asked, so writes cross the event bus and are replicated over
- * JGroups). See BENCHMARKS.md for the command.
+ * Write throughput of 3 node JVMs on loopback without and with a cluster secret, in one run. Both
+ * clusters run at the same time and the load alternates between them in {@link #SLICE} slices
+ * (plain, secret, plain, ...), so that whatever else the machine does at a moment weighs on both
+ * alike; an idle cluster costs next to nothing. Each cluster gets 5 s of warm-up, then
+ * {@link #MEASURED} of load in total: {@link #CLIENTS} concurrent POSTs spread over the nodes and
+ * over {@link #LISTS} lists (most are owned by another node than the one asked, so writes cross
+ * the event bus and are replicated over JGroups). See BENCHMARKS.md for the command.
  */
 public final class EncryptionCostBenchmark {
 
@@ -33,31 +34,46 @@ public final class EncryptionCostBenchmark {
   static final int LISTS = 100;
   static final Duration WARM_UP = Duration.ofSeconds(5);
   static final Duration MEASURED = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
-  static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+  static final Duration SLICE = Duration.ofSeconds(2);
 
   private EncryptionCostBenchmark() {
   }
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("encryption-cost");
-    double plainTotal = 0;
-    double secretTotal = 0;
-    for (int round = 1; round <= ROUNDS; round++) {
-      double plain = round(dir.resolve("plain-" + round), null);
-      double secret = round(dir.resolve("secret-" + round), "bench-secret-" + round);
-      System.out.printf("round %d: plain %.0f writes/s, secret %.0f writes/s, ratio %.3f%n", round, plain, secret,
-          secret / plain);
-      plainTotal += plain;
-      secretTotal += secret;
+    List<NodeProcess> plain = List.of();
+    List<NodeProcess> secret = List.of();
+    try {
+      plain = cluster(dir.resolve("plain"), null);
+      secret = cluster(dir.resolve("secret"), "bench-secret");
+      load(plain, WARM_UP);
+      load(secret, WARM_UP);
+      long plainWrites = 0;
+      long secretWrites = 0;
+      for (long slices = MEASURED.toMillis() / SLICE.toMillis(); slices > 0; slices--) {
+        plainWrites += load(plain, SLICE);
+        secretWrites += load(secret, SLICE);
+      }
+      double seconds = MEASURED.toMillis() / 1000.0;
+      System.out.printf("%d nodes, %d clients, %d s per setup in %d s slices, interleaved: plain %.0f writes/s, "
+              + "with secret %.0f writes/s, ratio secret/plain %.3f%n", NODES, CLIENTS, MEASURED.toSeconds(),
+          SLICE.toSeconds(), plainWrites / seconds, secretWrites / seconds, (double) secretWrites / plainWrites);
+    } finally {
+      for (NodeProcess node : concat(plain, secret)) {
+        node.close();
+      }
     }
-    System.out.printf("%d nodes, %d clients, %d s measured per setup, %d rounds: plain %.0f writes/s, "
-            + "with secret %.0f writes/s, ratio secret/plain %.3f%n", NODES, CLIENTS, MEASURED.toSeconds(), ROUNDS,
-        plainTotal / ROUNDS, secretTotal / ROUNDS, secretTotal / plainTotal);
     System.exit(0);
   }
 
-  /** Writes per second of one cluster, plain when {@code secret} is null. */
-  static double round(Path dir, String secret) throws Exception {
+  private static List<NodeProcess> concat(List<NodeProcess> a, List<NodeProcess> b) {
+    List<NodeProcess> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** A ready cluster of {@link #NODES} node JVMs, plain when {@code secret} is null. */
+  static List<NodeProcess> cluster(Path dir, String secret) throws Exception {
     List<Integer> clusterPorts = new ArrayList<>();
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
@@ -78,12 +94,12 @@ public final class EncryptionCostBenchmark {
         node.awaitReady(Duration.ofSeconds(90));
       }
       awaitMembers(nodes);
-      load(nodes, WARM_UP);
-      return load(nodes, MEASURED) / (MEASURED.toMillis() / 1000.0);
-    } finally {
+      return nodes;
+    } catch (Exception e) {
       for (NodeProcess node : nodes) {
         node.close();
       }
+      throw e;
     }
   }
 
