@@ -223,8 +223,21 @@ final class NodeConfigParser {
     };
   }
 
+  /**
+   * Lets a node bind off loopback without a secret, in plain text. For the packet-capture test
+   * only, which must show that its check can fail (SECURITY.md); deliberately not a config key, so
+   * no flag, env var or config file can set it, and the node logs a warning when it is used.
+   */
+  static final String PLAINTEXT_FOR_TESTS = "todo.test.plaintext-cluster";
+
   // Design decision 8: cluster traffic leaves this machine only when authenticated.
   private void requireSecretOffLoopback(String clusterHost, String secret) {
+    if (secret == null && !isLoopback(clusterHost) && Boolean.getBoolean(PLAINTEXT_FOR_TESTS)) {
+      org.slf4j.LoggerFactory.getLogger(NodeConfigParser.class).warn(
+          "-D{}=true: cluster traffic on {} is NOT encrypted and anyone can join; for tests only",
+          PLAINTEXT_FOR_TESTS, clusterHost);
+      return;
+    }
     if (secret == null && !isLoopback(clusterHost)) {
       throw new InvalidConfigException(sourceOf.apply(CLUSTER_HOST),
           "binding '" + clusterHost + "' (not loopback) needs a cluster secret"

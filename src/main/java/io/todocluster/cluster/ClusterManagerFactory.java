@@ -1,6 +1,7 @@
 package io.todocluster.cluster;
 
 import io.todocluster.node.NodeConfig;
+import io.todocluster.security.ClusterSecret;
 import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,11 @@ public final class ClusterManagerFactory {
 
   /** Builds and starts the cache manager (blocking) and wraps it for {@code buildClustered}. */
   public static RejoiningClusterManager create(NodeConfig config) {
+    return create(config, config.secret() == null ? null : ClusterSecret.derive(config.secret()));
+  }
+
+  /** As {@link #create(NodeConfig)}, with the keys already derived from the config's secret (null: none). */
+  public static RejoiningClusterManager create(NodeConfig config, ClusterSecret secret) {
     // one owner cannot survive the loss of a node, and Infinispan 14 refuses DENY_READ_WRITES
     // with one owner (ISPN000575); more owners than members is fine (a lone node keeps all)
     if (config.owners() < 2) {
@@ -66,7 +72,7 @@ public final class ClusterManagerFactory {
     global.transport()
         .nodeName(incarnationName(config.name()))
         .stack(STACK)
-        .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config));
+        .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config, secret));
     // each store cache's file store goes to <this>/<cache name>; Infinispan refuses store paths
     // outside it. Global state also keeps the node's persistent identity here.
     global.globalState().enable()
@@ -74,8 +80,9 @@ public final class ClusterManagerFactory {
     for (String cache : STORE_CACHES) {
       holder.getNamedConfigurationBuilders().get(cache).clustering().hash().numOwners(config.owners());
     }
-    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}", config.name(),
-        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners());
+    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}, {}", config.name(),
+        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners(),
+        secret == null ? "no cluster secret (plain text, loopback only)" : "traffic encrypted with the cluster secret");
     if (config.discovery() == NodeConfig.Discovery.DNS) {
       LOG.info("Cluster node {} finds its peers through DNS: {}", config.name(), config.dnsQuery());
     }
@@ -107,7 +114,11 @@ public final class ClusterManagerFactory {
     }
   }
 
-  private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, NodeConfig config) {
+  private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, NodeConfig config,
+      ClusterSecret secret) {
+    if (secret != null) {
+      return ClusterEncryption.configurator(STACK, protocolStack(loader, config), secret.jgroupsKey());
+    }
     return new EmbeddedJGroupsChannelConfigurator(STACK, protocolStack(loader, config), null);
   }
 
@@ -127,6 +138,10 @@ public final class ClusterManagerFactory {
     properties(protocols, "TCPPING").put("initial_hosts", initialHosts(config));
     if (config.discovery() == NodeConfig.Discovery.DNS) {
       useDnsPing(protocols, config.dnsQuery());
+    }
+    // design decision 8: with a secret, everything above the transport is encrypted
+    if (config.secret() != null) {
+      ClusterEncryption.insertInto(protocols);
     }
     return protocols;
   }

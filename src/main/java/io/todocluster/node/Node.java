@@ -14,6 +14,8 @@ import io.todocluster.http.HttpApi;
 import io.todocluster.http.OperationsRoutes;
 import io.todocluster.metrics.NodeMetrics;
 import io.todocluster.metrics.ProcessMetrics;
+import io.todocluster.security.BusTls;
+import io.todocluster.security.ClusterSecret;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
 import io.todocluster.supervision.ExitReason;
@@ -32,6 +34,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.infinispan.manager.EmbeddedCacheManager;
@@ -99,8 +102,11 @@ public final class Node {
   /** Joins the cluster (one member when alone) and starts the node's processes. */
   public static Future<Node> start(NodeConfig config) {
     // joining blocks for JGroups' join timeout and the caches' state transfer: not on an event loop
+    // the keys are derived once (slowly, on purpose) and used by both JGroups and the event bus
+    CompletableFuture<Optional<ClusterSecret>> derived = CompletableFuture.supplyAsync(
+        () -> Optional.ofNullable(config.secret()).map(ClusterSecret::derive));
     CompletableFuture<RejoiningClusterManager> joined =
-        CompletableFuture.supplyAsync(() -> ClusterManagerFactory.create(config));
+        derived.thenApplyAsync(secret -> ClusterManagerFactory.create(config, secret.orElse(null)));
     return Future.fromCompletionStage(joined).compose(clusterManager -> {
       // a wildcard bind is not an address others can use: advertise the cluster host instead
       String httpHost = config.httpHost().equals("0.0.0.0") ? config.clusterHost() : config.httpHost();
@@ -109,6 +115,7 @@ public final class Node {
           .setHost(config.clusterHost())
           .setPort(config.busPort())
           .setClusterNodeMetadata(ClusterInfo.metadata(config.name(), http, config.role().name().toLowerCase())));
+      derived.join().ifPresent(secret -> BusTls.secure(options.getEventBusOptions(), secret, config.name()));
       EmbeddedCacheManager cacheManager = ClusterManagerFactory.cacheManager(clusterManager);
       NodeMetrics metrics = new NodeMetrics();
       return Vertx.builder().with(metrics.instrument(options)).withMetrics(metrics.vertxMetricsFactory())

@@ -41,6 +41,14 @@ public final class NetnsNode implements AutoCloseable {
 
   /** Starts node {@code n<i>} with every node of the network as a seed. */
   public static NetnsNode start(TestNetwork network, int i, Path jar, Path dataDir) throws IOException {
+    return start(network, i, jar, dataDir, SECRET);
+  }
+
+  /**
+   * As {@link #start(TestNetwork, int, Path, Path)} with this cluster secret; null runs the node in
+   * plain text through the test-only switch (the packet-capture test's control).
+   */
+  public static NetnsNode start(TestNetwork network, int i, Path jar, Path dataDir, String secret) throws IOException {
     Files.createDirectories(dataDir);
     List<String> seeds = new ArrayList<>();
     for (int j = 0; j < network.size(); j++) {
@@ -49,13 +57,14 @@ public final class NetnsNode implements AutoCloseable {
     String host = network.host(i);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-jar", jar.toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true",
+        "-Dtodo.test.plaintext-cluster=" + (secret == null), "-jar", jar.toString(),
         "--name", "n" + i, "--http-host", host, "--http-port", Integer.toString(HTTP_PORT),
         "--cluster-host", host, "--cluster-port", Integer.toString(CLUSTER_PORT),
         "--data-dir", dataDir.toString(), "--bridge-port", "0", "--seeds", String.join(",", seeds),
         "--owners", Integer.toString(owners(network.size()))));
     Path log = dataDir.resolve("n" + i + "-" + System.nanoTime() + ".log");
-    Process process = network.start(i, command, Map.of("TODO_SECRET", SECRET), log);
+    Process process = network.start(i, command, secret == null ? Map.of() : Map.of("TODO_SECRET", secret), log);
     return new NetnsNode(network, i, process, log);
   }
 
