@@ -59,9 +59,12 @@ final class ChildRunner {
   Future<Boolean> stop(ChildProcess process) {
     process.stopRequested();
     String id = process.deploymentId();
-    if (id == null || !vertx.deploymentIDs().contains(id)) {
+    if (id == null) {
       return Future.succeededFuture(false);
     }
+    // no lookup in vertx.deploymentIDs() first: it copies every deployment id, and stopping n
+    // children that way costs n^2 (13 s of blocked event loop at 100,000 list processes); an
+    // undeploy of a child that is already gone fails at once, and it counts as stopped
     Promise<Boolean> stopped = home.promise();
     vertx.undeploy(id).onComplete(ar -> stopped.complete(process.killed()));
     return stopped.future();
