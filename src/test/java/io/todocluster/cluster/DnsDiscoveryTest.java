@@ -80,9 +80,10 @@ class DnsDiscoveryTest {
     }
   }
 
+  /** No secret: these tests are about discovery; with a secret the stack also encrypts (ClusterEncryptionTest). */
   private static NodeConfig config(NodeConfig.Discovery discovery, String dnsQuery) {
     return new NodeConfig("a", "127.0.0.1", 0, "127.0.0.1", 7800, 0, List.of(), 0, Path.of("data"),
-        NodeConfig.Role.SERVER, "s3cret", Duration.ofSeconds(60), 2, false, discovery, dnsQuery);
+        NodeConfig.Role.SERVER, null, Duration.ofSeconds(60), 2, false, discovery, dnsQuery);
   }
 
   private static List<String> names(List<ProtocolConfiguration> stack) {
