@@ -97,6 +97,8 @@ public final class HttpApi extends VerticleBase {
         .compose(document -> {
           openApi = document;
           return vertx.createHttpServer(EdgeLimits.serverOptions(host, port))
+              .connectionHandler(HttpVersionGuard::install)
+              .invalidRequestHandler(HttpVersionGuard.answerInvalid())
               .requestHandler(EdgeLimits.checkedAuthority(router))
               .listen();
         })

@@ -75,7 +75,6 @@ class HttpRequestFuzzTest {
     Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     LongAdder leftWaiting = new LongAdder();
-    LongAdder unknownVersions = new LongAdder();
     ConcurrentLinkedQueue<String> suspects = new ConcurrentLinkedQueue<>();
     int[] indexes = run.indexes();
     AtomicInteger next = new AtomicInteger();
@@ -109,10 +108,8 @@ class HttpRequestFuzzTest {
             // searched in all the bytes, not only in the answers framed: a 5xx cannot hide behind bad framing
             List<Integer> fives = SERVER_ERROR.matcher(exchange.text()).results()
                 .map(m -> Integer.parseInt(m.group(1))).toList();
-            if (fives.stream().anyMatch(s -> !(s == 501 && unknownVersion(input.bytes())))) {
+            if (!fives.isEmpty()) {
               serverErrors.add(what);
-            } else if (!fives.isEmpty()) {
-              unknownVersions.increment();
             }
             if (exchange.answers().stream().anyMatch(a -> a.status() >= 400 && INTERNALS.matcher(a.text()).find())) {
               leaks.add(what);
@@ -134,10 +131,9 @@ class HttpRequestFuzzTest {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       log.info("fuzz http: {} inputs in {} s; kinds {}; statuses {}; 5xx {}, hung {}, leaks {}, uncaught {}, "
-          + "incomplete inputs the server rightly waited on {}, Vert.x's 501 to an unknown HTTP version {}",
+          + "incomplete inputs the server rightly waited on {}",
           indexes.length, String.format("%.1f", seconds), new TreeMap<>(kinds), new TreeMap<>(statuses),
-          serverErrors.size(), hung.size(), leaks.size(), uncaught.seen().size(), leftWaiting.sum(),
-          unknownVersions.sum());
+          serverErrors.size(), hung.size(), leaks.size(), uncaught.seen().size(), leftWaiting.sum());
       suspects.forEach(s -> log.warn("in flight when an exception escaped: {}", s));
 
       SoftAssertions soft = new SoftAssertions();
@@ -160,18 +156,6 @@ class HttpRequestFuzzTest {
 
   private static List<String> first(ConcurrentLinkedQueue<String> failures) {
     return failures.stream().limit(10).toList();
-  }
-
-  /**
-   * Vert.x answers 501 itself, before any handler of ours, to a request line whose version is
-   * neither HTTP/1.0 nor HTTP/1.1 (a mutated {@code hTTP/1.1}, an {@code HTTP/2.0}): the one 5xx
-   * no code of the node can change, and the protocol's answer rather than a failure.
-   */
-  private static boolean unknownVersion(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n");
-    String line = end < 0 ? text : text.substring(0, end);
-    return !line.endsWith(" HTTP/1.1") && !line.endsWith(" HTTP/1.0");
   }
 
   private static String excerpt(byte[] bytes) {

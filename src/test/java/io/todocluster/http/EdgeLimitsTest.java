@@ -38,9 +38,10 @@ class EdgeLimitsTest {
   @DisplayName("a header section over 8 KiB gets 431, a request line over 4 KiB 414, a body over 64 KiB 413, a form field over 8 KiB 400")
   void sizeLimits() throws Exception {
     assertThat(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\nConnection: close\r\n\r\n"))
-        .startsWith("HTTP/1.1 431 ");
+        .startsWith("HTTP/1.1 431 ").contains("{\"error\":\"the headers are longer than 8192 bytes\"}");
     assertThat(raw("GET /health?" + "q".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-        .matches("(?s)HTTP/1\\.[01] 414 .*"); // Vert.x answers 1.0 when it could not read the version
+        .matches("(?s)HTTP/1\\.[01] 414 .*") // Vert.x answers 1.0 when it could not read the version
+        .contains("{\"error\":\"the request line is longer than 4096 bytes\"}");
     String tooLarge = raw("POST /api/lists/edge/entries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + (64 * 1024 + 1) + "\r\nConnection: close\r\n\r\n" + "x".repeat(64 * 1024 + 1));
     assertThat(tooLarge).startsWith("HTTP/1.1 413 ").contains("{\"error\":\"the body is larger than 64 KiB\"}");
@@ -48,6 +49,19 @@ class EdgeLimitsTest {
     String bigField = raw("POST /add_entry HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         + "Content-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form);
     assertThat(bigField).as("a form field over 8 KiB").startsWith("HTTP/1.1 400 ").contains("{\"error\":");
+  }
+
+  @Test
+  @DisplayName("a request line's version other than HTTP/1.0 or 1.1 gets 400 and a close, not Vert.x's 501; HTTP/1.2 is served as 1.1")
+  void versions() throws Exception {
+    for (String version : List.of("hTTP/1.1", "HTTP/2.0", "HTTP/0.9", "HTTP/3.0", "XTTP/1.1", "HTTP/1.1.1")) {
+      assertThat(raw("GET /health " + version + "\r\nHost: x\r\n\r\n")).as(version)
+          .matches("(?s)HTTP/1\\.[01] 400 .*")
+          .containsAnyOf("{\"error\":\"only HTTP/1.0 and HTTP/1.1 are served here\"}",
+              "{\"error\":\"the request is not valid HTTP\"}");
+    }
+    assertThat(raw("GET /health HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    assertThat(raw("GET /health HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200 ");
   }
 
   @Test
