@@ -21,7 +21,6 @@ public final class Addresses {
   /** Reports of every supervisor decision. */
   public static final String SUPERVISOR_EVENTS = io.todocluster.supervision.SupervisorEvents.DEFAULT_ADDRESS;
 
-  private static final String LIST_PROCESS_PREFIX = "todo.process.";
   private static final String NODE_PREFIX = "todo.node.";
 
   private Addresses() {
@@ -29,11 +28,6 @@ public final class Addresses {
 
   public static String todoEvents(String list) {
     return TODO_EVENTS_PREFIX + list;
-  }
-
-  /** The node-local address of one list's process (a local consumer: never crosses the wire). */
-  public static String listProcess(String list) {
-    return LIST_PROCESS_PREFIX + list;
   }
 
   /** A node's own address, for questions about that node (its process count, its name). */

@@ -93,7 +93,7 @@ public final class Node {
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
     // a list process serves only while the store can be trusted: not while it reconciles copies,
     // not on the minority side, not after this node may have been frozen
-    this.cache = new TodoCache(store, registry, config.idleTimeout(),
+    this.cache = new TodoCache(vertx, store, registry, config.idleTimeout(),
         () -> !membership.isSettling() && !membership.isMinority() && !watchdog.mayBeStale());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);

@@ -7,7 +7,6 @@ import io.todocluster.supervision.DynamicSupervisor;
 import io.todocluster.supervision.Supervisor;
 import io.todocluster.todo.Commands;
 import io.todocluster.todo.TodoCache;
-import io.todocluster.todo.TodoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -124,7 +123,7 @@ final class NodeIntrospection {
           "crash requests are off on node " + name + " (--dashboard-crash)"));
     }
     String list = Commands.listName(question.getValue("list"));
-    return TodoServer.crash(vertx, list)
+    return cache.crash(list)
         .map(crashed -> new JsonObject().put("list", list).put("node", name).put("crashed", crashed));
   }
 }

@@ -8,6 +8,10 @@ import io.todocluster.supervision.DynamicSupervisor;
 import io.todocluster.supervision.Restart;
 import io.todocluster.supervision.RestartIntensity;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -22,6 +26,9 @@ public final class TodoCache {
   /** Enough for a million idle lists on one node; the bound exists so that memory is bounded too. */
   public static final int MAX_LISTS = 2_000_000;
 
+  /** A local process answers a crash at once; past this it is too busy to be worth crashing. */
+  private static final long CRASH_TIMEOUT_MS = 2_000;
+
   /** The name of the supervisor of this node's list processes (its reports carry it). */
   public static final String SUPERVISOR = "lists";
 
@@ -29,10 +36,13 @@ public final class TodoCache {
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
   private final BooleanSupplier storeTrusted;
+  private final LocalProcesses processes;
   private final AtomicReference<DynamicSupervisor> supervisor = new AtomicReference<>();
 
   /** @param storeTrusted whether the store may be read and written now (see {@link TodoServer}) */
-  public TodoCache(TodoStore store, ProcessRegistry registry, Duration idleTimeout, BooleanSupplier storeTrusted) {
+  public TodoCache(Vertx vertx, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
+      BooleanSupplier storeTrusted) {
+    this.processes = new LocalProcesses(vertx);
     this.store = store;
     this.registry = registry;
     this.idleTimeout = idleTimeout;
@@ -56,9 +66,34 @@ public final class TodoCache {
     if (lists == null) {
       return Future.failedFuture(TodoException.unavailable("this node is not serving lists"));
     }
-    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout, storeTrusted))
+    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout, storeTrusted, processes))
         .withRestart(Restart.TRANSIENT);
     return lists.startChild(spec).mapEmpty();
+  }
+
+  /**
+   * Sends a command to the list's process here (see {@link LocalProcesses#ask}); fails with
+   * {@link ReplyFailure#NO_HANDLERS} when it does not run here.
+   */
+  Future<Object> ask(String list, JsonObject command, long timeoutMs) {
+    return processes.ask(list, command, timeoutMs);
+  }
+
+  /**
+   * Makes this node's process of the list crash, for an operator who wants to watch its
+   * supervisor restart it (the dashboard). Completes with whether a process was there to crash.
+   */
+  public Future<Boolean> crash(String list) {
+    return processes.ask(list, new JsonObject().put("op", TodoServer.CRASH), CRASH_TIMEOUT_MS)
+        .transform(ar -> {
+          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return Future.succeededFuture(true); // it answered with its crash, as asked
+          }
+          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            return Future.succeededFuture(false);
+          }
+          return ar.succeeded() ? Future.failedFuture("the process did not crash") : Future.failedFuture(ar.cause());
+        });
   }
 
   /** Stops the list's process here (for a move to another node); done when it is gone. */

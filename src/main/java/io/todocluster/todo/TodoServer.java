@@ -2,17 +2,13 @@ package io.todocluster.todo;
 
 import io.todocluster.Addresses;
 import io.todocluster.cluster.ProcessRegistry;
+import io.todocluster.todo.LocalProcesses.Ask;
 import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.Exit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process of one to-do list (the book's {@code Todo.Server}): the only writer of its list. It
- * loads the list from the store when it starts, answers commands on its node-local address, and
- * ends itself normally after an idle timeout. Reads are answered from memory, which holds only
+ * loads the list from the store when it starts, answers the commands of its mailbox (see
+ * {@link LocalProcesses}) one at a time on its own context, and ends itself normally after an
+ * idle timeout. Reads are answered from memory, which holds only
  * what the store has acknowledged; writes run one at a time, each conditional on the list's head
  * version this process last wrote, and are answered only once stored.
  */
@@ -53,10 +50,13 @@ public final class TodoServer extends VerticleBase {
   private final ProcessRegistry registry;
   private final Duration idleTimeout;
   private final BooleanSupplier storeTrusted;
-  private final Deque<Message<JsonObject>> writes = new ArrayDeque<>();
+  private final LocalProcesses processes;
+  /** Writes waiting for the one in progress; made on the first write, so an idle list has none. */
+  private Deque<Ask> writes;
   private ListWriter writer;
   private boolean writing;
   private boolean stopping;
+  private boolean stopped;
   private long lastActivity;
 
   /**
@@ -64,33 +64,14 @@ public final class TodoServer extends VerticleBase {
    *     copies after a merge or a coordinator change, on the minority side, or after a freeze.
    *     Meanwhile the process neither starts nor applies a command (the caller retries later).
    */
-  public TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
-      BooleanSupplier storeTrusted) {
+  TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
+      BooleanSupplier storeTrusted, LocalProcesses processes) {
     this.list = list;
+    this.processes = processes;
     this.store = store;
     this.registry = registry;
     this.idleTimeout = idleTimeout;
     this.storeTrusted = storeTrusted;
-  }
-
-  /** A local process answers a crash at once; past this it is too busy to be worth crashing. */
-  private static final DeliveryOptions CRASH_REQUEST = new DeliveryOptions().setSendTimeout(2_000);
-
-  /**
-   * Makes this node's process of the list crash, for an operator who wants to watch its
-   * supervisor restart it (the dashboard). Completes with whether a process was there to crash.
-   */
-  public static Future<Boolean> crash(Vertx vertx, String list) {
-    return vertx.eventBus().request(Addresses.listProcess(list), new JsonObject().put("op", CRASH), CRASH_REQUEST)
-        .transform(ar -> {
-          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            return Future.succeededFuture(true); // it answered with its crash, as asked
-          }
-          if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-            return Future.succeededFuture(false);
-          }
-          return ar.succeeded() ? Future.failedFuture("the process did not crash") : Future.failedFuture(ar.cause());
-        });
   }
 
   @Override
@@ -101,8 +82,8 @@ public final class TodoServer extends VerticleBase {
     return registry.claim(list)
         .compose(v -> store.takeOver(list))
         .map(this::restore)
-        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.listProcess(list), this::handle).completion())
         .onSuccess(v -> {
+          processes.register(list, this);
           registry.register(list);
           lastActivity = System.nanoTime();
           vertx.setTimer(idleTimeout.toMillis(), this::checkIdle);
@@ -112,9 +93,13 @@ public final class TodoServer extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    stopped = true;
+    processes.unregister(list, this);
     // not yet applied, so safe for the caller to retry on the next incarnation
-    writes.forEach(m -> m.fail(NOT_APPLIED, "the list's process is stopping"));
-    writes.clear();
+    if (writes != null) {
+      writes.forEach(m -> m.fail(NOT_APPLIED, "the list's process is stopping"));
+      writes.clear();
+    }
     registry.unregister(list);
     return Future.succeededFuture();
   }
@@ -124,7 +109,17 @@ public final class TodoServer extends VerticleBase {
     return null;
   }
 
-  private void handle(Message<JsonObject> message) {
+  /** Puts a message in this process's mailbox: it is handled on this process's context. */
+  void tell(Ask message) {
+    context.runOnContext(v -> handle(message));
+  }
+
+  private void handle(Ask message) {
+    if (stopped) {
+      // sent before this incarnation stopped, read after: the caller looks for the next one
+      message.absent("the list's process stopped");
+      return;
+    }
     lastActivity = System.nanoTime();
     JsonObject command = message.body();
     String op = command.getString("op");
@@ -142,16 +137,19 @@ public final class TodoServer extends VerticleBase {
     } else if (stopping || !storeTrusted.getAsBoolean()) {
       message.fail(NOT_APPLIED, "the list's process is stopping");
     } else {
+      if (writes == null) {
+        writes = new ArrayDeque<>(2);
+      }
       writes.addLast(message);
       drainWrites();
     }
   }
 
   private void drainWrites() {
-    if (writing || writes.isEmpty()) {
+    if (writing || writes == null || writes.isEmpty()) {
       return;
     }
-    Message<JsonObject> message = writes.pollFirst();
+    Ask message = writes.pollFirst();
     if (!storeTrusted.getAsBoolean()) {
       message.fail(NOT_APPLIED, "the store is reconciling; the command was not applied");
       drainWrites();
@@ -181,7 +179,7 @@ public final class TodoServer extends VerticleBase {
     }
   }
 
-  private void fail(Message<JsonObject> message, Throwable error) {
+  private void fail(Ask message, Throwable error) {
     if (error instanceof TodoException e) {
       message.fail(e.status(), e.getMessage());
     } else if (error instanceof StaleWriterException) {
@@ -201,7 +199,7 @@ public final class TodoServer extends VerticleBase {
   private void checkIdle(long timerId) {
     long idleNanos = System.nanoTime() - lastActivity;
     long timeoutNanos = idleTimeout.toNanos();
-    if (idleNanos < timeoutNanos || writing || !writes.isEmpty()) {
+    if (idleNanos < timeoutNanos || writing || (writes != null && !writes.isEmpty())) {
       vertx.setTimer(Math.max(1, (timeoutNanos - idleNanos) / 1_000_000), this::checkIdle);
       return;
     }

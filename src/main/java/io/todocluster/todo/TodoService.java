@@ -56,7 +56,6 @@ public final class TodoService {
   private final TodoCache cache;
   private final Membership membership;
   private final BooleanSupplier mayBeStale;
-  private final DeliveryOptions local = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
   private final DeliveryOptions remote = new DeliveryOptions().setSendTimeout(REMOTE_ATTEMPT_MS);
   private final Map<String, Set<Runnable>> inFlight = new ConcurrentHashMap<>();
 
@@ -178,8 +177,7 @@ public final class TodoService {
   }
 
   private Future<Object> callLocal(String list, JsonObject command, int attempt) {
-    return vertx.eventBus().request(Addresses.listProcess(list), command, local)
-        .map(Message::body)
+    return cache.ask(list, command, REQUEST_TIMEOUT.toMillis())
         .recover(error -> {
           if (!(error instanceof ReplyException reply)) {
             return Future.failedFuture(error);
@@ -187,7 +185,7 @@ public final class TodoService {
           // the process is not there (it stopped, or never started): start it and ask it; a
           // "not applied" or "outcome unknown" goes back to the caller, which retries with the
           // command's idempotency key once the store can be trusted (see route)
-          boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS || discarded(reply);
+          boolean absent = reply.failureType() == ReplyFailure.NO_HANDLERS;
           if (absent && attempt < MAX_LOCAL_ATTEMPTS) {
             return cache.ensureRunning(list)
                 .recover(cause -> Future.failedFuture(cause instanceof TodoException ? cause
@@ -196,15 +194,6 @@ public final class TodoService {
           }
           return Future.failedFuture(translate(reply));
         });
-  }
-
-  /**
-   * Vert.x answers a request that was queued for a consumer unregistered before handling it
-   * (the process stopped meanwhile) with a TIMEOUT failure saying so: the process never saw it.
-   */
-  private static boolean discarded(ReplyException reply) {
-    return reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
-        && reply.getMessage().startsWith("Discarded the request");
   }
 
   private static TodoException translate(ReplyException reply) {

@@ -59,14 +59,8 @@ class TodoProcessTest {
     return (JsonArray) command(new JsonObject().put("op", "entries").put("list", list));
   }
 
-  static void crash(String list) {
-    try {
-      await(bus.request(Addresses.listProcess(list), new JsonObject().put("op", TodoServer.CRASH)));
-      throw new AssertionError("a crash request must fail");
-    } catch (Exception e) {
-      assertThat(e.getCause()).isInstanceOf(ReplyException.class);
-      assertThat(((ReplyException) e.getCause()).failureCode()).isEqualTo(500);
-    }
+  static void crash(String list) throws Exception {
+    assertThat(await(node.cache().crash(list))).as("a process of %s was there and crashed", list).isTrue();
   }
 
   static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -175,7 +169,7 @@ class TodoProcessTest {
   /** Starts the poison list's process (a new one once it was given up) and crashes it, until the deadline. */
   private static Future<Void> crashLoop(long deadline) {
     return repeatUntil(deadline, () -> node.cache().ensureRunning("poison")
-        .compose(v -> bus.request(Addresses.listProcess("poison"), new JsonObject().put("op", TodoServer.CRASH))));
+        .compose(v -> node.cache().crash("poison")));
   }
 
   private static Future<Void> steadyLoop(long deadline, AtomicInteger ok, AtomicInteger failed) {
