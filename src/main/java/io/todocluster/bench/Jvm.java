@@ -150,6 +150,13 @@ public final class Jvm {
     return at;
   }
 
+  /** SIGTERM: the node leaves gracefully (hands off its lists); not waited for. Returns the time just before the signal. */
+  public long terminate() {
+    long at = System.currentTimeMillis();
+    process.destroy();
+    return at;
+  }
+
   /**
    * SIGSTOP: the JVM is frozen with its sockets open, so only heartbeats can tell. Returns
    * System.currentTimeMillis() just before the signal. The fleet's clean-up resumes and kills it.

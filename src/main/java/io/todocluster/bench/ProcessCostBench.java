@@ -31,7 +31,7 @@ final class ProcessCostBench implements Benchmark {
   /** GC pauses in the node's log: a full run saw the node frozen ~6 s at ~50,000 processes. */
   static final String GC_LOG = "-Xlog:gc";
   /** How many of the classes that grew most are shown: enough to see where the bytes go. */
-  static final int TOP_CLASSES = 8;
+  static final int TOP_CLASSES = Integer.getInteger("todo.bench.topClasses", 10);
 
   @Override
   public String name() {

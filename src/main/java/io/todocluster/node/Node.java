@@ -89,7 +89,7 @@ public final class Node {
     this.clusterManager = clusterManager;
     this.watchdog = new FreezeWatchdog(config.name(), this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
-    this.membership.settleWith(store::settled);
+    this.membership.settleWith(store::settled, store::holds);
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
     // a list process serves only while the store can be trusted: not while it reconciles copies,
     // not on the minority side, not after this node may have been frozen

@@ -106,6 +106,18 @@ public final class TodoStore implements ListStore {
     return true;
   }
 
+  /** Whether the member (by node name) is in the current topology of any of the store's caches. */
+  public boolean holds(String member) {
+    for (AdvancedCache<String, String> cache : List.of(entries, lists, idempotency)) {
+      for (var address : cache.getDistributionManager().getCacheTopology().getMembers()) {
+        if (member.equals(address.toString())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whoever wants to know how long each store call takes (the node's metrics). */
   public void observe(StoreObserver observer) {
     this.observer = observer;

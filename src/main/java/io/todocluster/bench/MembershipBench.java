@@ -1,0 +1,214 @@
+package io.todocluster.bench;
+
+import io.todocluster.bench.Figure.Goal;
+import io.todocluster.bench.LoadGenerator.Request;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The scale of membership changes: two nodes with N live list processes between them; a third
+ * joins (a third of the lists move to it), then the first leaves gracefully (SIGTERM: its lists
+ * are handed off). For each change, the time from the new view until placement has settled (the
+ * moves logged as done), while a client reads random lists through the node that stays
+ * throughout; none of its requests may time out.
+ */
+final class MembershipBench implements Benchmark {
+
+  /**
+   * 100,000 idle lists at about 2.8 KB each, spread over two nodes and then three, with the
+   * registry's copies: a pre-sized heap, so that its growth costs no full GC; ParallelGC as in
+   * the process-cost benchmark, because a serial full GC of a large heap outlasts the freeze tolerance.
+   */
+  static final List<String> HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
+  static final int SPAWN_CONCURRENCY = 64;
+  static final int PROBE_CONCURRENCY = 16;
+  /** A probe that has not answered in this long counts as timed out (the routing deadline is 20 s). */
+  static final long PROBE_TIMEOUT_MS = 5_000;
+  /** How long a move may take before the benchmark gives up on it. */
+  static final Duration MOVE_BOUND = Duration.ofMinutes(5);
+  static final Pattern REBALANCED = Pattern.compile(
+      "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*rebalance: (\\d+) processes moved to their new owners in (\\d+) ms");
+  static final Pattern HANDED_OFF = Pattern.compile(
+      "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*handoff: (\\d+) processes handed off in (\\d+) ms");
+
+  @Override
+  public String name() {
+    return "membership";
+  }
+
+  @Override
+  public String title() {
+    return "membership changes: a node joins, then one leaves, with many processes live";
+  }
+
+  @Override
+  public List<Figure> run(BenchContext context) throws Exception {
+    int lists = context.size(5_000, 100_000);
+    List<Integer> ports = List.of(Ports.freeClusterPort(), Ports.freeClusterPort(), Ports.freeClusterPort());
+    List<String> args = List.of("--idle-timeout", "60m");
+    Jvm first = context.fleet().startNode("mc1", ports.get(0), ports, HEAP, args);
+    first.awaitReady(JvmFleet.READY_BOUND);
+    Jvm stays = context.fleet().startNode("mc2", ports.get(1), ports, HEAP, args);
+    stays.awaitReady(JvmFleet.READY_BOUND);
+    JvmFleet.awaitMembers(first, 2, JvmFleet.READY_BOUND);
+    spawn(context.vertx(), List.of(first, stays), lists);
+    int live = FailoverBench.processesOn(first, "mc1") + FailoverBench.processesOn(first, "mc2");
+    context.progress("[membership] %d lists live on 2 nodes (%d counted); a third node joins", lists, live);
+
+    Probe probe = new Probe(context.vertx(), stays, lists);
+    Thread probing = new Thread(probe, "membership-probe");
+    probing.start();
+    Jvm joiner;
+    Move join;
+    Move leave;
+    try {
+      long joinAt = System.currentTimeMillis();
+      joiner = context.fleet().startNode("mc3", ports.get(2), ports, HEAP, args);
+      joiner.awaitReady(JvmFleet.READY_BOUND);
+      long joinView = awaitPlacement(first, joinAt);
+      join = Move.await(List.of(first, stays), REBALANCED, joinAt, joinView);
+      context.progress("[membership] join: %d processes moved, settled %d ms after the new view", join.processes,
+          join.settledAt - joinView);
+
+      long leaveAt = first.terminate();
+      leave = Move.await(List.of(first), HANDED_OFF, leaveAt, awaitPlacement(stays, leaveAt));
+      context.progress("[membership] leave: %d processes handed off, settled %d ms after SIGTERM", leave.processes,
+          leave.settledAt - leaveAt);
+    } finally {
+      probe.stop();
+      probing.join(PROBE_TIMEOUT_MS * 2);
+    }
+    int onStays = FailoverBench.processesOn(stays, "mc2");
+    int onJoiner = FailoverBench.processesOn(stays, "mc3");
+    int after = onStays + onJoiner;
+    context.progress("[membership] probes: %d answered, %d failed, %d timed out (at %s ms after the join's start;"
+        + " the leave began at %d ms); processes on mc2 %d, on mc3 %d", probe.ok.get(), probe.failed.get(),
+        probe.timedOut.get(), probe.timeouts.stream().map(t -> t - join.startedAt).toList(), leave.startedAt - join.startedAt,
+        onStays, onJoiner);
+    context.fleet().stop(List.of(first, stays, joiner));
+
+    String live100 = " (" + lists + " processes live)";
+    return List.of(
+        Figure.alone(name(), "join: processes moved to the new node" + live100, join.processes, ""),
+        Figure.alone(name(), "join: the new node's start to the old nodes' new placement", join.viewAt - join.startedAt, "ms"),
+        Figure.alone(name(), "join: new placement to placement settled (moves done)" + live100, join.settledAt - join.viewAt, "ms"),
+        Figure.alone(name(), "join: moves per second", join.processes * 1000.0 / Math.max(1, join.settledAt - join.viewAt), "/s"),
+        Figure.alone(name(), "leave (SIGTERM): processes handed off" + live100, leave.processes, ""),
+        Figure.alone(name(), "leave: SIGTERM to placement settled (handoff done)", leave.settledAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "leave: SIGTERM to the survivors' new view", leave.viewAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "processes on the two nodes left at the end", after, ""),
+        Figure.alone(name(), "probe reads answered during both changes", probe.ok.get(), ""),
+        Figure.alone(name(), "probe reads answered with an error (503: retry)", probe.failed.get(), ""),
+        new Figure(name(), "probe reads timed out (" + PROBE_TIMEOUT_MS + " ms)", probe.timedOut.get(), "",
+            "the issue's goal: none (ratio to 1)", 1, Goal.atMost(0)));
+  }
+
+  /** When the node logged its first placement change at or after the time, waiting for it within the bound. */
+  private static long awaitPlacement(Jvm node, long afterMillis) throws Exception {
+    long deadline = System.nanoTime() + MOVE_BOUND.toNanos();
+    while (NodeLog.placementsAfter(node, afterMillis) == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(node.name() + " logged no placement change within " + MOVE_BOUND);
+      }
+      Thread.sleep(Jvm.POLL_MILLIS * 10);
+    }
+    return NodeLog.firstPlacementAfter(node, afterMillis);
+  }
+
+  /** The end of a move as its nodes logged it: when the last of them was done, and how many processes moved. */
+  private record Move(long startedAt, long viewAt, long settledAt, long processes) {
+
+    static Move await(List<Jvm> movers, Pattern done, long startedAt, long viewAt) throws Exception {
+      long deadline = System.nanoTime() + MOVE_BOUND.toNanos();
+      long settledAt = 0;
+      long processes = 0;
+      for (Jvm mover : movers) {
+        Matcher line = null;
+        while (line == null) {
+          Matcher m = done.matcher(Files.readString(mover.log()));
+          while (line == null && m.find()) {
+            if (NodeLog.epochMillis(m.group(1)) >= startedAt) {
+              line = m;
+            }
+          }
+          if (line == null) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException(mover.name() + " logged no " + done.pattern() + " within " + MOVE_BOUND);
+            }
+            Thread.sleep(Jvm.POLL_MILLIS * 10);
+          }
+        }
+        settledAt = Math.max(settledAt, NodeLog.epochMillis(line.group(1)));
+        processes += Long.parseLong(line.group(2));
+      }
+      return new Move(startedAt, viewAt, settledAt, processes);
+    }
+  }
+
+  private static void spawn(Vertx vertx, List<Jvm> via, int lists) throws Exception {
+    List<Request> requests = new ArrayList<>(lists);
+    for (int i = 0; i < lists; i++) {
+      requests.add(Request.get(via.get(i % via.size()).httpPort(), "/api/lists/mc-" + i + "/entries"));
+    }
+    Fanout.Outcome[] outcomes = BenchContext.await(Fanout.send(vertx, requests, SPAWN_CONCURRENCY, 30_000),
+        Duration.ofMinutes(10));
+    long failed = Arrays.stream(outcomes).filter(o -> !o.ok()).count();
+    if (failed > 0) {
+      throw new IllegalStateException(failed + " of " + lists + " spawns failed");
+    }
+  }
+
+  /** Reads random lists through one node, round after round, until stopped; counts the outcomes. */
+  private static final class Probe implements Runnable {
+    private final Vertx vertx;
+    private final Jvm via;
+    private final int lists;
+    private final Random random = new Random(42);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong timedOut = new AtomicLong();
+    /** When each timed-out probe gave up (epoch millis): which change it fell in. */
+    final java.util.Queue<Long> timeouts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    Probe(Vertx vertx, Jvm via, int lists) {
+      this.vertx = vertx;
+      this.via = via;
+      this.lists = lists;
+    }
+
+    void stop() {
+      stopped.set(true);
+    }
+
+    @Override
+    public void run() {
+      while (!stopped.get()) {
+        List<Request> round = new ArrayList<>();
+        for (int i = 0; i < PROBE_CONCURRENCY * 4; i++) {
+          round.add(Request.get(via.httpPort(), "/api/lists/mc-" + random.nextInt(lists) + "/entries"));
+        }
+        try {
+          for (Fanout.Outcome outcome : BenchContext.await(Fanout.send(vertx, round, PROBE_CONCURRENCY,
+              PROBE_TIMEOUT_MS), Duration.ofMillis(PROBE_TIMEOUT_MS * 4))) {
+            (outcome.ok() ? ok : outcome.status() < 0 ? timedOut : failed).incrementAndGet();
+            if (outcome.status() < 0) {
+              timeouts.add(outcome.endedAtMillis());
+            }
+          }
+        } catch (Exception e) {
+          timedOut.addAndGet(round.size());
+        }
+      }
+    }
+  }
+}
