@@ -33,6 +33,11 @@ final class MembershipBench implements Benchmark {
   static final int PROBE_CONCURRENCY = 16;
   /** A probe that has not answered in this long counts as timed out (the routing deadline is 20 s). */
   static final long PROBE_TIMEOUT_MS = 5_000;
+  /**
+   * The probe's window after the node left the view: the settling a coordinator change can start
+   * (and once did, for a minute) begins there, so the probe must see the cluster after it.
+   */
+  static final long AFTER_LEAVE_MS = 5_000;
   /** How long a move may take before the benchmark gives up on it. */
   static final Duration MOVE_BOUND = Duration.ofMinutes(5);
   static final Pattern REBALANCED = Pattern.compile(
@@ -68,6 +73,7 @@ final class MembershipBench implements Benchmark {
     Thread probing = new Thread(probe, "membership-probe");
     probing.start();
     Jvm joiner;
+    long goneAt;
     Move join;
     Move leave;
     try {
@@ -81,6 +87,10 @@ final class MembershipBench implements Benchmark {
 
       long leaveAt = first.terminate();
       leave = Move.await(List.of(first), HANDED_OFF, leaveAt, awaitPlacement(stays, leaveAt));
+      // the probe goes on until the node is out of the view too: the change that once stopped
+      // the cluster for a minute came after the handoff, when the coordinator left the view
+      goneAt = awaitLeft(stays, first.name(), leaveAt);
+      probe.awaitRoundsAfter(goneAt + AFTER_LEAVE_MS);
       context.progress("[membership] leave: %d processes handed off, settled %d ms after SIGTERM", leave.processes,
           leave.settledAt - leaveAt);
     } finally {
@@ -104,12 +114,30 @@ final class MembershipBench implements Benchmark {
         Figure.alone(name(), "join: moves per second", join.processes * 1000.0 / Math.max(1, join.settledAt - join.viewAt), "/s"),
         Figure.alone(name(), "leave (SIGTERM): processes handed off" + live100, leave.processes, ""),
         Figure.alone(name(), "leave: SIGTERM to placement settled (handoff done)", leave.settledAt - leave.startedAt, "ms"),
-        Figure.alone(name(), "leave: SIGTERM to the survivors' new view", leave.viewAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "leave: SIGTERM to the survivors' new placement (the node announced it leaves)",
+            leave.viewAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "leave: SIGTERM to the node out of the survivors' view", goneAt - leave.startedAt, "ms"),
         Figure.alone(name(), "processes on the two nodes left at the end", after, ""),
-        Figure.alone(name(), "probe reads answered during both changes", probe.ok.get(), ""),
+        Figure.alone(name(), "probe reads answered during both changes (and " + AFTER_LEAVE_MS + " ms after)",
+            probe.ok.get(), ""),
         Figure.alone(name(), "probe reads answered with an error (503: retry)", probe.failed.get(), ""),
         new Figure(name(), "probe reads timed out (" + PROBE_TIMEOUT_MS + " ms)", probe.timedOut.get(), "",
             "the issue's goal: none (ratio to 1)", 1, Goal.atMost(0)));
+  }
+
+  /** When the node logged that the named member left its view, at or after the time, waiting for it within the bound. */
+  private static long awaitLeft(Jvm node, String member, long afterMillis) throws Exception {
+    Pattern left = Pattern.compile("(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*membership: members .* left \\[" + member + "-");
+    long deadline = System.nanoTime() + MOVE_BOUND.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String stamp : node.allLines(left)) {
+        if (NodeLog.epochMillis(stamp) >= afterMillis) {
+          return NodeLog.epochMillis(stamp);
+        }
+      }
+      Thread.sleep(Jvm.POLL_MILLIS * 10);
+    }
+    throw new IllegalStateException(node.name() + " never logged that " + member + " left its view");
   }
 
   /** When the node logged its first placement change at or after the time, waiting for it within the bound. */
@@ -177,6 +205,8 @@ final class MembershipBench implements Benchmark {
     final AtomicLong ok = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
+    /** When the last round that has ended began (epoch millis). */
+    private final AtomicLong lastRoundStartedAt = new AtomicLong();
     /** When each timed-out probe gave up (epoch millis): which change it fell in. */
     final java.util.Queue<Long> timeouts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -190,9 +220,21 @@ final class MembershipBench implements Benchmark {
       stopped.set(true);
     }
 
+    /** Returns once a round of reads that began at or after the given time has ended (within a bound). */
+    void awaitRoundsAfter(long epochMillis) throws InterruptedException {
+      long bound = Math.max(epochMillis, System.currentTimeMillis()) + PROBE_TIMEOUT_MS * 8;
+      while (lastRoundStartedAt.get() < epochMillis) {
+        if (System.currentTimeMillis() > bound) {
+          throw new IllegalStateException("the probe ended no round that began after " + epochMillis);
+        }
+        Thread.sleep(Jvm.POLL_MILLIS * 10);
+      }
+    }
+
     @Override
     public void run() {
       while (!stopped.get()) {
+        long startedAt = System.currentTimeMillis();
         List<Request> round = new ArrayList<>();
         for (int i = 0; i < PROBE_CONCURRENCY * 4; i++) {
           round.add(Request.get(via.httpPort(), "/api/lists/mc-" + random.nextInt(lists) + "/entries"));
@@ -208,6 +250,7 @@ final class MembershipBench implements Benchmark {
         } catch (Exception e) {
           timedOut.addAndGet(round.size());
         }
+        lastRoundStartedAt.set(startedAt);
       }
     }
   }
