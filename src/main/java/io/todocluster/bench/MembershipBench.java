@@ -39,9 +39,14 @@ final class MembershipBench implements Benchmark {
    */
   static final long AFTER_LEAVE_MS = 5_000;
   /** How long a move may take before the benchmark gives up on it. */
-  static final Duration MOVE_BOUND = Duration.ofMinutes(5);
+  static final Duration MOVE_BOUND = Duration.ofMinutes(2);
   static final Pattern REBALANCED = Pattern.compile(
-      "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*rebalance: (\\d+) processes moved to their new owners in (\\d+) ms");
+      "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*rebalance: (\\d+) processes handed to their new owners in (\\d+) ms");
+  /** A new owner's line when its queue of adopted processes has drained (all started). */
+  static final Pattern ADOPTED = Pattern.compile(
+      "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*adoptions: (\\d+) processes started here in (\\d+) ms");
+  /** No new adoption line for this long, once the old owners are done: the new owners have started what they took. */
+  static final long QUIET_MS = 1_000;
   static final Pattern HANDED_OFF = Pattern.compile(
       "(?m)^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*handoff: (\\d+) processes handed off in (\\d+) ms");
 
@@ -81,12 +86,12 @@ final class MembershipBench implements Benchmark {
       joiner = context.fleet().startNode("mc3", ports.get(2), ports, HEAP, args);
       joiner.awaitReady(JvmFleet.READY_BOUND);
       long joinView = awaitPlacement(first, joinAt);
-      join = Move.await(List.of(first, stays), REBALANCED, joinAt, joinView);
+      join = Move.await(List.of(first, stays), REBALANCED, List.of(joiner), joinAt, joinView);
       context.progress("[membership] join: %d processes moved, settled %d ms after the new view", join.processes,
           join.settledAt - joinView);
 
       long leaveAt = first.terminate();
-      leave = Move.await(List.of(first), HANDED_OFF, leaveAt, awaitPlacement(stays, leaveAt));
+      leave = Move.await(List.of(first), HANDED_OFF, List.of(stays, joiner), leaveAt, awaitPlacement(stays, leaveAt));
       // the probe goes on until the node is out of the view too: the change that once stopped
       // the cluster for a minute came after the handoff, when the coordinator left the view
       goneAt = awaitLeft(stays, first.name(), leaveAt);
@@ -110,10 +115,14 @@ final class MembershipBench implements Benchmark {
     return List.of(
         Figure.alone(name(), "join: processes moved to the new node" + live100, join.processes, ""),
         Figure.alone(name(), "join: the new node's start to the old nodes' new placement", join.viewAt - join.startedAt, "ms"),
-        Figure.alone(name(), "join: new placement to placement settled (moves done)" + live100, join.settledAt - join.viewAt, "ms"),
+        Figure.alone(name(), "join: new placement to the old owners done handing over", join.handedAt - join.viewAt, "ms"),
+        Figure.alone(name(), "join: new placement to placement settled (all moved lists started)" + live100,
+            join.settledAt - join.viewAt, "ms"),
         Figure.alone(name(), "join: moves per second", join.processes * 1000.0 / Math.max(1, join.settledAt - join.viewAt), "/s"),
         Figure.alone(name(), "leave (SIGTERM): processes handed off" + live100, leave.processes, ""),
-        Figure.alone(name(), "leave: SIGTERM to placement settled (handoff done)", leave.settledAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "leave: SIGTERM to the handoff done (the node may exit)", leave.handedAt - leave.startedAt, "ms"),
+        Figure.alone(name(), "leave: SIGTERM to placement settled (all its lists started elsewhere)",
+            leave.settledAt - leave.startedAt, "ms"),
         Figure.alone(name(), "leave: SIGTERM to the survivors' new placement (the node announced it leaves)",
             leave.viewAt - leave.startedAt, "ms"),
         Figure.alone(name(), "leave: SIGTERM to the node out of the survivors' view", goneAt - leave.startedAt, "ms"),
@@ -152,10 +161,15 @@ final class MembershipBench implements Benchmark {
     return NodeLog.firstPlacementAfter(node, afterMillis);
   }
 
-  /** The end of a move as its nodes logged it: when the last of them was done, and how many processes moved. */
-  private record Move(long startedAt, long viewAt, long settledAt, long processes) {
+  /**
+   * The end of a move as its nodes logged it: the old owners handed their processes over (how
+   * many), and the new owners started all they took (their last adoption line, once no new one
+   * has come for {@link #QUIET_MS}).
+   */
+  private record Move(long startedAt, long viewAt, long handedAt, long settledAt, long processes) {
 
-    static Move await(List<Jvm> movers, Pattern done, long startedAt, long viewAt) throws Exception {
+    static Move await(List<Jvm> movers, Pattern done, List<Jvm> adopters, long startedAt, long viewAt)
+        throws Exception {
       long deadline = System.nanoTime() + MOVE_BOUND.toNanos();
       long settledAt = 0;
       long processes = 0;
@@ -169,6 +183,10 @@ final class MembershipBench implements Benchmark {
             }
           }
           if (line == null) {
+            if (!mover.isAlive()) {
+              throw new IllegalStateException(mover.name() + " exited without logging " + done.pattern()
+                  + " (its shutdown bound?); log: " + mover.log());
+            }
             if (System.nanoTime() > deadline) {
               throw new IllegalStateException(mover.name() + " logged no " + done.pattern() + " within " + MOVE_BOUND);
             }
@@ -178,7 +196,30 @@ final class MembershipBench implements Benchmark {
         settledAt = Math.max(settledAt, NodeLog.epochMillis(line.group(1)));
         processes += Long.parseLong(line.group(2));
       }
-      return new Move(startedAt, viewAt, settledAt, processes);
+      long handedAt = settledAt;
+      long lastCount = -1;
+      long quietSince = System.currentTimeMillis();
+      while (true) {
+        long count = 0;
+        long last = 0;
+        boolean each = true;
+        for (Jvm adopter : adopters) {
+          List<Long> lines = adopter.allLines(ADOPTED).stream().map(NodeLog::epochMillis).filter(t -> t >= startedAt).toList();
+          each &= !lines.isEmpty();
+          count += lines.size();
+          last = Math.max(last, lines.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
+        if (count != lastCount) {
+          lastCount = count;
+          quietSince = System.currentTimeMillis();
+        } else if (each && System.currentTimeMillis() - quietSince >= QUIET_MS) {
+          return new Move(startedAt, viewAt, handedAt, Math.max(handedAt, last), processes);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the new owners did not log their adoptions within " + MOVE_BOUND);
+        }
+        Thread.sleep(Jvm.POLL_MILLIS * 10);
+      }
     }
   }
 

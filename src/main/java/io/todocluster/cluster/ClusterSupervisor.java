@@ -1,6 +1,7 @@
 package io.todocluster.cluster;
 
 import io.todocluster.Addresses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,8 +47,8 @@ public final class ClusterSupervisor {
   /** Keys handed to one new owner per message. */
   private static final int BATCH = 256;
 
-  /** A new owner that cannot start a batch in this time is left to start those lazily, on request. */
-  private static final DeliveryOptions ADOPT = new DeliveryOptions().setSendTimeout(30_000);
+  /** A new owner acknowledges a batch on receipt; one that does not in this time leaves those to start on request. */
+  private static final DeliveryOptions ADOPT = new DeliveryOptions().setSendTimeout(5_000);
 
   /** A joining node registers its adoptions within a second or two of publishing its role. */
   private static final long ADOPT_BOUND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -62,6 +63,12 @@ public final class ClusterSupervisor {
   /** Completed once this node's lists' supervisor runs: adoptions and failovers wait for it. */
   private final Promise<Void> processesCanStart = Promise.promise();
   private MessageConsumer<JsonObject> adoptions;
+  private Context context;
+  /** Adopted keys not yet being started, and the state of the one run that starts them (on {@link #context}). */
+  private List<String> pendingAdoptions = new ArrayList<>();
+  private boolean adopting;
+  private long adoptingSince;
+  private int adoptedInRun;
   private MessageConsumer<String> releases;
 
   public ClusterSupervisor(Vertx vertx, Membership membership, ProcessRegistry registry,
@@ -79,9 +86,14 @@ public final class ClusterSupervisor {
     membership.onChange(this::onChange);
     membership.onMinority(() -> stopAllHere("minority"));
     membership.onSettling(() -> stopAllHere("settling"));
+    context = vertx.getOrCreateContext();
     adoptions = vertx.eventBus().consumer(Addresses.nodeAdopt(membership.self()), message -> {
       List<String> keys = message.body().getJsonArray("keys").stream().map(String.class::cast).toList();
-      startAll(keys, "adopted").onComplete(ar -> message.reply(new JsonObject().put("started", keys.size())));
+      // taken at once, started at this node's pace: the old owner has stopped them already and
+      // need not wait (a leaving node has a shutdown bound); one queue, so that many batches
+      // at once do not become thousands of concurrent starts
+      message.reply(new JsonObject().put("accepted", keys.size()));
+      queueAdoptions(keys);
     });
     releases = vertx.eventBus().consumer(Addresses.nodeRelease(membership.self()),
         message -> stopLocal.apply(message.body()).onComplete(ar -> message.reply(null)));
@@ -161,7 +173,7 @@ public final class ClusterSupervisor {
       long started = System.nanoTime();
       moveAway(moving).onComplete(ar -> {
         long ms = (System.nanoTime() - started) / 1_000_000;
-        log.info("rebalance: {} processes moved to their new owners in {} ms", moving.size(), ms);
+        log.info("rebalance: {} processes handed to their new owners in {} ms", moving.size(), ms);
         publishMoved("rebalance", moving.size(), ms);
       });
     }
@@ -216,6 +228,28 @@ public final class ClusterSupervisor {
           vertx.setTimer(ADOPT_RETRY_MS, t -> adopt(owner, keys, deadline).onComplete(again));
           return again.future();
         });
+  }
+
+  private void queueAdoptions(List<String> keys) {
+    pendingAdoptions.addAll(keys);
+    if (!adopting) {
+      adopting = true;
+      adoptingSince = System.nanoTime();
+      adoptedInRun = 0;
+      drainAdoptions();
+    }
+  }
+
+  private void drainAdoptions() {
+    if (pendingAdoptions.isEmpty()) {
+      adopting = false;
+      log.info("adoptions: {} processes started here in {} ms", adoptedInRun, (System.nanoTime() - adoptingSince) / 1_000_000);
+      return;
+    }
+    List<String> next = pendingAdoptions;
+    pendingAdoptions = new ArrayList<>();
+    adoptedInRun += next.size();
+    startAll(next, "adopted").onComplete(ar -> context.runOnContext(v -> drainAdoptions()));
   }
 
   private Future<Void> startAll(List<String> keys, String why) {
