@@ -191,8 +191,11 @@ public final class Node {
       // 1. nothing is placed here any more; 2. take no new command, answer the ones taken;
       // 3. wait until no node sends this one commands; 4. hand the processes to their new owners
       membership.leave();
+      long since = System.nanoTime();
       handedOff = root.terminateChild("commands").otherwiseEmpty()
+          .onComplete(ar -> log.info("stopping: took no new command, answered the ones taken, after {} ms", ms(since)))
           .compose(v -> membership.awaitUnsubscribed(Addresses.TODO_COMMANDS))
+          .onComplete(ar -> log.info("stopping: no node sends commands here after {} ms", ms(since)))
           .compose(v -> clusterSupervisor.handOffAll())
           .otherwiseEmpty();
     }
@@ -210,6 +213,10 @@ public final class Node {
         .thenRunAsync(this::stopCacheManager)
         .thenRun(() -> log.info("node {} stopped", config.name()));
     return Future.fromCompletionStage(stopped);
+  }
+
+  private static long ms(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1_000_000;
   }
 
   /** See {@link FreezeWatchdog}: stop serving now; whoever runs the node starts a new incarnation. */

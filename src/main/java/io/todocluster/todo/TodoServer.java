@@ -57,6 +57,8 @@ public final class TodoServer extends VerticleBase {
   private boolean writing;
   private boolean stopping;
   private boolean stopped;
+  /** The answer to a read of all entries until the next write (see {@link EntriesReply}). */
+  private EntriesReply allEntries;
   private long lastActivity;
 
   /**
@@ -109,6 +111,13 @@ public final class TodoServer extends VerticleBase {
     return null;
   }
 
+  private EntriesReply allEntries() {
+    if (allEntries == null) {
+      allEntries = EntriesReply.of(writer.list().entries());
+    }
+    return allEntries;
+  }
+
   /** Puts a message in this process's mailbox: it is handled on this process's context. */
   void tell(Ask message) {
     context.runOnContext(v -> handle(message));
@@ -127,9 +136,13 @@ public final class TodoServer extends VerticleBase {
       message.fail(NOT_APPLIED, "the store is reconciling; retry");
     } else if (Commands.ENTRIES.equals(op)) {
       String date = command.getString("date");
-      JsonArray result = new JsonArray();
-      (date == null ? writer.list().entries() : writer.list().entries(LocalDate.parse(date))).forEach(e -> result.add(e.toJson()));
-      message.reply(result);
+      if (date == null) {
+        message.reply(allEntries());
+      } else {
+        JsonArray result = new JsonArray();
+        writer.list().entries(LocalDate.parse(date)).forEach(e -> result.add(e.toJson()));
+        message.reply(result);
+      }
     } else if (CRASH.equals(op)) {
       // like a linked caller in Erlang, the caller learns of the crash at once instead of timing out
       message.fail(500, "the list's process crashed; its supervisor restarts it");
@@ -157,8 +170,10 @@ public final class TodoServer extends VerticleBase {
     }
     writing = true;
     JsonObject command = message.body();
+    allEntries = null;
     writer.apply(command).onComplete(ar -> {
       writing = false;
+      allEntries = null; // the list in memory may have changed with this write
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {
