@@ -1,19 +1,18 @@
 package io.todocluster.cluster;
 
+import static io.todocluster.cluster.ClusterRoutingTest.add;
+import static io.todocluster.cluster.ClusterRoutingTest.await;
+import static io.todocluster.cluster.ClusterRoutingTest.command;
+import static io.todocluster.cluster.ClusterRoutingTest.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.todocluster.Addresses;
 import io.todocluster.node.Node;
 import io.todocluster.support.TestCluster;
-import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -68,21 +67,8 @@ class CoordinatorLeaveTest {
       assertThat(hosts.get(list).cache().supervisor().whereis(list)).as("the process of %s", list)
           .isEqualTo(kept.getValue());
       await(command(cluster.node(0), add(list, "after")));
-      JsonArray entries = (JsonArray) await(command(cluster.node(1), new JsonObject().put("op", "entries").put("list", list)));
+      JsonArray entries = (JsonArray) await(command(cluster.node(1), entries(list)));
       assertThat(entries).as(list).hasSize(2);
     }
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  static Future<Object> command(Node via, JsonObject command) {
-    return via.vertx().eventBus().request(Addresses.TODO_COMMANDS, command, new DeliveryOptions().setSendTimeout(30_000))
-        .map(m -> m.body());
-  }
-
-  static JsonObject add(String list, String title) {
-    return new JsonObject().put("op", "add").put("list", list).put("date", "2026-11-24").put("title", title);
   }
 }
