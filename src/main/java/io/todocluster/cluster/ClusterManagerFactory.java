@@ -75,8 +75,7 @@ public final class ClusterManagerFactory {
         .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config, secret));
     // each store cache's file store goes to <this>/<cache name>; Infinispan refuses store paths
     // outside it. Global state also keeps the node's persistent identity here.
-    global.globalState().enable()
-        .persistentLocation(config.dataDir().resolve("infinispan").toAbsolutePath().toString());
+    global.globalState().enable().persistentLocation(storeRoot(config).toAbsolutePath().toString());
     for (String cache : STORE_CACHES) {
       holder.getNamedConfigurationBuilders().get(cache).clustering().hash().numOwners(config.owners());
     }
@@ -99,6 +98,17 @@ public final class ClusterManagerFactory {
    */
   static String incarnationName(String name) {
     return name + "-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+  }
+
+  /** Where the store caches' directories are, one per cache. */
+  public static java.nio.file.Path storeRoot(NodeConfig config) {
+    return config.dataDir().resolve("infinispan");
+  }
+
+  /** The node name of a member name made by {@link #incarnationName}: what users and the data dir call it. */
+  public static String nodeName(String incarnation) {
+    int dash = incarnation.lastIndexOf('-');
+    return dash > 0 ? incarnation.substring(0, dash) : incarnation;
   }
 
   /** The cache manager the cluster manager wraps: the store's caches, and the node's to stop. */

@@ -49,8 +49,8 @@ public final class Membership {
   /** How often the store is asked whether it has settled after a merge. */
   private static final long SETTLE_POLL_MS = 100;
 
-  /** Conflict resolution of our caches took up to ~40 s on 2 busy cores; past this, serve anyway. */
-  private static final java.time.Duration SETTLE_BOUND = java.time.Duration.ofSeconds(90);
+  /** How often a node that is still settling says so in its log. */
+  private static final java.time.Duration REPORT_EVERY = java.time.Duration.ofSeconds(10);
 
   /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
   private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
@@ -77,6 +77,8 @@ public final class Membership {
   private final List<Runnable> settlingListeners = new CopyOnWriteArrayList<>();
   private volatile Promise<Void> settled = Promise.promise();
   private volatile StoreSettled storeSettled;
+  private volatile Reconciler reconciler = (viewId, coordinator) -> Future.succeededFuture(true);
+  private volatile SettleState settleState;
   private volatile String coordinator;
   private volatile java.util.function.Predicate<String> storeHolds = member -> true;
   private volatile Set<String> members = Set.of();
@@ -200,7 +202,7 @@ public final class Membership {
       if (leftGracefully) {
         log.info("the coordinator {} left gracefully after its store had left: nothing to reconcile", previous);
       } else {
-        beginSettling(false, "the coordinator " + previous + " is gone");
+        beginSettling(false, "the coordinator " + previous + " is gone", event.getViewId());
       }
     }
   }
@@ -209,7 +211,7 @@ public final class Membership {
   @Merged
   public void merged(ViewChangedEvent event) {
     onView(names(event.getNewMembers()));
-    beginSettling(true, "merge");
+    beginSettling(true, "merge", event.getViewId());
     mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
   }
 
@@ -234,6 +236,29 @@ public final class Membership {
     this.storeHolds = storeHolds;
   }
 
+  /** Reconciles the store's copies once it has settled after an event (see {@link Reconciliation}). */
+  @FunctionalInterface
+  public interface Reconciler {
+    /** True once the copies are reconciled for this view; false while another member still works on it. */
+    Future<Boolean> reconcile(int viewId, boolean coordinator);
+  }
+
+  public void reconcileWith(Reconciler reconciler) {
+    this.reconciler = reconciler;
+  }
+
+  /** Why the node is settling, since when, and how its reconciliation went so far; null when settled. */
+  public record SettleState(String why, long sinceMillis, int failedAttempts, String lastError) {
+    public JsonObject toJson() {
+      return new JsonObject().put("why", why).put("forMs", System.currentTimeMillis() - sinceMillis)
+          .put("failedAttempts", failedAttempts).put("lastError", lastError);
+    }
+  }
+
+  public SettleState settleState() {
+    return isSettling() ? settleState : null;
+  }
+
   /**
    * Called when the cluster begins to settle: the store is reconciling copies, and a process's
    * memory may not survive that; the processes here are stopped and start again from the store.
@@ -255,26 +280,57 @@ public final class Membership {
     return settled.future();
   }
 
-  private synchronized void beginSettling(boolean afterMerge, String why) {
+  /**
+   * Serves nothing until the store has settled and its copies are reconciled, however long that
+   * takes: first Infinispan's own conflict resolution and rebalance finish, then the coordinator
+   * resolves conflicts once more (Infinispan goes on after a failed or cancelled resolution, with
+   * the copies unreconciled) and tells the others; a failed attempt is retried. A newer event
+   * starts the wait again.
+   */
+  private synchronized void beginSettling(boolean afterMerge, String why, int viewId) {
     if (settled.future().isComplete()) {
       settled = Promise.promise();
     }
     Promise<Void> current = settled;
     long since = System.nanoTime();
+    settleState = new SettleState(why, System.currentTimeMillis(), 0, null);
     log.warn("{}: serving no list until the store has reconciled its copies", why);
     settlingListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
+    boolean[] busy = new boolean[1];
+    long[] lastReport = {since};
     vertx.setPeriodic(SETTLE_POLL_MS, timer -> {
+      if (current.future().isComplete() || busy[0]) {
+        if (current.future().isComplete()) {
+          vertx.cancelTimer(timer);
+        }
+        return;
+      }
+      if (System.nanoTime() - lastReport[0] > REPORT_EVERY.toNanos()) {
+        lastReport[0] = System.nanoTime();
+        log.warn("{}: still reconciling after {} s: {}", why, (lastReport[0] - since) / 1_000_000_000, settleState);
+      }
       Set<String> holders = new LinkedHashSet<>(members);
       holders.removeAll(clients);
-      boolean done = storeSettled == null || storeSettled.test(holders, since, afterMerge);
-      if (done || System.nanoTime() - since > SETTLE_BOUND.toNanos()) {
-        vertx.cancelTimer(timer);
-        if (current.tryComplete()) {
-          log.info("{}: the store settled in {} ms{}", why, (System.nanoTime() - since) / 1_000_000,
-              done ? "" : " (bound reached)");
+      if (storeSettled != null && !storeSettled.test(holders, since, afterMerge)) {
+        return;
+      }
+      busy[0] = true;
+      boolean coordinating = self.equals(coordinator);
+      reconciler.reconcile(viewId, coordinating).onComplete(ar -> {
+        busy[0] = false;
+        if (ar.failed()) {
+          SettleState before = settleState;
+          settleState = new SettleState(why, before.sinceMillis(), before.failedAttempts() + 1,
+              String.valueOf(ar.cause().getMessage()));
+          log.warn("{}: reconciling the store's copies failed (attempt {}), trying again: {}", why,
+              settleState.failedAttempts(), ar.cause().toString());
+        } else if (ar.result() && current.tryComplete()) {
+          vertx.cancelTimer(timer);
+          log.info("{}: the store settled and its copies are reconciled in {} ms", why,
+              (System.nanoTime() - since) / 1_000_000);
           publish("settled", self);
         }
-      }
+      });
     });
   }
 

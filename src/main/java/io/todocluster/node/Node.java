@@ -5,6 +5,8 @@ import io.todocluster.bridge.TcpBridge;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.ClusterSupervisor;
+import io.todocluster.cluster.Formation;
+import io.todocluster.cluster.Reconciliation;
 import io.todocluster.cluster.Membership;
 import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.cluster.RejoiningClusterManager;
@@ -16,6 +18,7 @@ import io.todocluster.metrics.NodeMetrics;
 import io.todocluster.metrics.ProcessMetrics;
 import io.todocluster.security.BusTls;
 import io.todocluster.security.ClusterSecret;
+import io.todocluster.store.StoreRecovery;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
 import io.todocluster.supervision.ExitReason;
@@ -58,6 +61,9 @@ public final class Node {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+  /** The replicated, memory-only cache through which members agree on formation and reconciliation. */
+  static final String CONTROL_CACHE = "todo-control";
+
 
   private final NodeConfig config;
   private final Vertx vertx;
@@ -70,6 +76,7 @@ public final class Node {
   private final FreezeWatchdog watchdog;
   private final NodeMetrics metrics;
   private final TodoStore store;
+  private final Formation formation;
   private final Promise<Duration> frozen = Promise.promise();
   private Supervisor root;
   private String rootDeployment;
@@ -90,11 +97,16 @@ public final class Node {
     this.watchdog = new FreezeWatchdog(config.name(), this::wokeUpFromFreeze);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.membership.settleWith(store::settled, store::holds);
+    var control = cacheManager.<String, String>getCache(CONTROL_CACHE).getAdvancedCache();
+    this.membership.reconcileWith(new Reconciliation(vertx, control, store::resolveConflicts));
+    this.formation = new Formation(vertx, control, membership, config.dataDir(),
+        new StoreRecovery(vertx, cacheManager, store, ClusterManagerFactory.storeRoot(config), StoreRecovery::reader),
+        store::stableTopology, () -> isServing() && !membership.isSettling() && !membership.isLeaving(membership.self()));
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
-    // a list process serves only while the store can be trusted: not while it reconciles copies,
-    // not on the minority side, not after this node may have been frozen
+    // a list process serves only while the store can be trusted: not before the cluster formed,
+    // not while it reconciles copies, not on the minority side, not after this node may have been frozen
     this.cache = new TodoCache(vertx, store, registry, config.idleTimeout(),
-        () -> !membership.isSettling() && !membership.isMinority() && !watchdog.mayBeStale());
+        () -> formation.isFormed() && !membership.isSettling() && !membership.isMinority() && !watchdog.mayBeStale());
     this.clusterSupervisor = new ClusterSupervisor(vertx, membership, registry,
         cache::ensureRunning, cache::stop, cache::lists);
   }
@@ -105,8 +117,11 @@ public final class Node {
     // the keys are derived once (slowly, on purpose) and used by both JGroups and the event bus
     CompletableFuture<Optional<ClusterSecret>> derived = CompletableFuture.supplyAsync(
         () -> Optional.ofNullable(config.secret()).map(ClusterSecret::derive));
-    CompletableFuture<RejoiningClusterManager> joined =
-        derived.thenApplyAsync(secret -> ClusterManagerFactory.create(config, secret.orElse(null)));
+    // the store's copies from before this start are set aside before its caches start (StoreRecovery)
+    CompletableFuture<RejoiningClusterManager> joined = derived.thenApplyAsync(secret -> {
+      StoreRecovery.setAside(ClusterManagerFactory.storeRoot(config), TodoStore.CACHES);
+      return ClusterManagerFactory.create(config, secret.orElse(null));
+    });
     return Future.fromCompletionStage(joined).compose(clusterManager -> {
       // a wildcard bind is not an address others can use: advertise the cluster host instead
       String httpHost = config.httpHost().equals("0.0.0.0") ? config.clusterHost() : config.httpHost();
@@ -134,9 +149,10 @@ public final class Node {
   private Future<Void> deployRoot(RejoiningClusterManager clusterManager) {
     watchdog.start();
     membership.start();
+    formation.start();
     membership.onMerge(this::reannounce);
     membership.onChange(change -> warnIfTooFewCopies());
-    TodoService service = new TodoService(vertx, cache, membership, watchdog::mayBeStale);
+    TodoService service = new TodoService(vertx, cache, membership, watchdog::mayBeStale, formation::waitingFor);
     ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
     String nodeId = clusterManager.getNodeId();
     List<ChildSpec> children = new ArrayList<>();
@@ -202,7 +218,10 @@ public final class Node {
     Future<Void> tree = handedOff.compose(v -> rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
         ? vertx.undeploy(rootDeployment) : Future.succeededFuture())
         .eventually(clusterSupervisor::stop)
-        .onComplete(ar -> membership.stop());
+        .onComplete(ar -> {
+          formation.stop();
+          membership.stop();
+        });
     // after vertx.close() no Vert.x thread is left to run callbacks: continue on plain Java futures
     CompletableFuture<Void> stopped = tree.otherwiseEmpty().toCompletionStage().toCompletableFuture()
         .thenCompose(v -> vertx.close().toCompletionStage())
@@ -324,6 +343,12 @@ public final class Node {
             "this node is not in the cluster's current view")
         .ready("majority-side", () -> !membership.isMinority(),
             "this node sees only a minority of the last stable membership")
+        .ready("cluster-formed", formation::isFormed,
+            "this node's cluster has not formed after a restart: nothing is served until the copies it needs are back",
+            () -> new JsonObject().put("waitingFor", formation.waitingFor()))
+        .ready("store-settled", () -> !membership.isSettling(),
+            "the store is reconciling its copies after a merge or a coordinator change",
+            () -> Optional.ofNullable(membership.settleState()).map(Membership.SettleState::toJson).orElse(new JsonObject()))
         .ready("store-available", store::isAvailable, "the store does not take reads and writes here")
         .ready("root-supervisor", () -> root != null && !root.terminated().isComplete(),
             "the root supervisor is not running")
@@ -353,6 +378,10 @@ public final class Node {
 
   public TodoCache cache() {
     return cache;
+  }
+
+  public Formation formation() {
+    return formation;
   }
 
   public Membership membership() {

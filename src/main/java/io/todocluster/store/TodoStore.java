@@ -36,6 +36,9 @@ public final class TodoStore implements ListStore {
   public static final String LISTS = "todo-lists";
   public static final String IDEMPOTENCY = "todo-idempotency";
 
+  /** The store's caches, each with its own directory of stored copies on every node. */
+  public static final List<String> CACHES = List.of(ENTRIES, LISTS, IDEMPOTENCY);
+
   private static final String TOMBSTONE = "deleted";
 
   /** Two new writers racing for one list settle in a round or two; more means something is wrong. */
@@ -104,6 +107,69 @@ public final class TodoStore implements ListStore {
       }
     }
     return true;
+  }
+
+  /**
+   * The store's topology id once every cache has rebalanced to exactly these members (no
+   * rebalance or conflict resolution running), else -1: the membership it then runs with holds
+   * every acknowledged write on its owners.
+   */
+  public long stableTopology(java.util.Collection<String> members) {
+    long id = -1;
+    for (AdvancedCache<String, String> cache : List.of(entries, lists, idempotency)) {
+      var distribution = cache.getDistributionManager();
+      CacheTopology topology = distribution.getCacheTopology();
+      Set<String> owners = new HashSet<>();
+      topology.getCurrentCH().getMembers().forEach(a -> owners.add(a.toString()));
+      if (topology.getPhase() != CacheTopology.Phase.NO_REBALANCE || distribution.isRehashInProgress()
+          || topology.getPendingCH() != null || !owners.equals(new HashSet<>(members))
+          || cache.getAvailability() != AvailabilityMode.AVAILABLE) {
+        return -1;
+      }
+      if (cache == lists) {
+        id = topology.getTopologyId();
+      }
+    }
+    return id;
+  }
+
+  /**
+   * Runs Infinispan's conflict resolution over every cache, with {@link VersionedMergePolicy}
+   * (blocking: call it on a worker). Infinispan runs it itself after a merge or a coordinator
+   * change, but when that run fails or is cancelled it completes the merge anyway, with the copies
+   * unreconciled (ClusterCacheStatus logs ISPN000524 and goes on): this run is the one the node
+   * waits for, and retries until it succeeds.
+   */
+  public void resolveConflicts() {
+    for (AdvancedCache<String, String> cache : List.of(entries, lists, idempotency)) {
+      ConflictManagerFactory.get(cache).resolveConflicts();
+    }
+  }
+
+  /**
+   * Writes a copy of a key unless the store holds one at the same or a newer version (see
+   * {@link VersionedMergePolicy}): how a node's stored copies rejoin the store after a restart of
+   * the whole cluster. True when it wrote.
+   */
+  public Future<Boolean> mergeNewest(String cacheName, String key, String value) {
+    AdvancedCache<String, String> cache = switch (cacheName) {
+      case ENTRIES -> entries;
+      case LISTS -> lists;
+      case IDEMPOTENCY -> idempotency;
+      default -> throw new IllegalArgumentException("not a store cache: " + cacheName);
+    };
+    Context context = vertx.getOrCreateContext();
+    long version = VersionedMergePolicy.version(value);
+    return fromStage(cache.putIfAbsentAsync(key, value), context).compose(previous -> {
+      if (previous == null) {
+        return Future.succeededFuture(true);
+      }
+      if (VersionedMergePolicy.version(previous) >= version) {
+        return Future.succeededFuture(false);
+      }
+      return fromStage(cache.replaceAsync(key, previous, value), context)
+          .compose(replaced -> replaced ? Future.succeededFuture(true) : mergeNewest(cacheName, key, value));
+    });
   }
 
   /** Whether the member (by node name) is in the current topology of any of the store's caches. */

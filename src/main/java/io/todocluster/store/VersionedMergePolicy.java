@@ -34,11 +34,16 @@ public final class VersionedMergePolicy implements EntryMergePolicy<String, Stri
   }
 
   static long version(CacheEntry<String, String> entry) {
-    if (entry == null || entry.getValue() == null) {
+    return entry == null ? -1 : version(entry.getValue());
+  }
+
+  /** The version a stored value was written at; -1 for none, 0 for a value without one. */
+  static long version(String value) {
+    if (value == null) {
       return -1;
     }
     try {
-      return new JsonObject(entry.getValue()).getLong(VERSION, 0L);
+      return new JsonObject(value).getLong(VERSION, 0L);
     } catch (RuntimeException notJson) {
       return 0;
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The front door of the to-do system: validates a command and hands it to its list's process
@@ -58,13 +59,17 @@ public final class TodoService {
   private final BooleanSupplier mayBeStale;
   private final DeliveryOptions remote = new DeliveryOptions().setSendTimeout(REMOTE_ATTEMPT_MS);
   private final Map<String, Set<Runnable>> inFlight = new ConcurrentHashMap<>();
+  /** Why this node serves nothing yet after a restart (see cluster.Formation), or null. */
+  private final Supplier<String> waitingFor;
 
   /**
    * @param mayBeStale whether this node may have been frozen past failure detection (then its
    *     memory may be stale and it serves nothing)
    */
-  public TodoService(Vertx vertx, TodoCache cache, Membership membership, BooleanSupplier mayBeStale) {
+  public TodoService(Vertx vertx, TodoCache cache, Membership membership, BooleanSupplier mayBeStale,
+      Supplier<String> waitingFor) {
     this.vertx = vertx;
+    this.waitingFor = waitingFor;
     this.cache = cache;
     this.membership = membership;
     this.mayBeStale = mayBeStale;
@@ -88,7 +93,7 @@ public final class TodoService {
   /** Runs a command another node routed here, already validated, on this node's process. */
   public Future<Object> executeHere(JsonObject command) {
     if (!cache.serving() || membership.isLeaving(membership.self()) || membership.isSettling()
-        || mayBeStale.getAsBoolean()) {
+        || mayBeStale.getAsBoolean() || waitingFor.get() != null) {
       return Future.failedFuture(TodoException.unavailable("this node does not host lists (now)"));
     }
     return callLocal(command.getString("list"), command, 1);
@@ -99,6 +104,12 @@ public final class TodoService {
       return Future.failedFuture(TodoException.unavailable(command.getBoolean("retry", false)
           ? "this node was frozen and is rejoining the cluster; the outcome is unknown: retry on another node"
           : "this node was frozen and is rejoining the cluster; nothing was applied: retry on another node"));
+    }
+    String waiting = waitingFor.get();
+    if (waiting != null) {
+      // a node waits only once, after its start: no attempt of this command was routed before
+      return Future.failedFuture(TodoException.unavailable("this node serves nothing yet: " + waiting
+          + "; nothing was applied: retry later or on another node"));
     }
     if (membership.isMinority()) {
       // an earlier attempt of a re-routed command may have been applied on the other side

@@ -1,0 +1,217 @@
+package io.todocluster.cluster;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
+import org.infinispan.AdvancedCache;
+import org.infinispan.context.Flag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate a node passes once after it starts (DESIGN decision 9): if the cluster it joins already
+ * serves, its own stored copies are stale or redundant and are dropped; if the cluster is forming
+ * after a restart of every node, each node first offers its copies (merged newest-first into the
+ * store) and nothing is served until the members present hold a majority of the newest membership
+ * any of them remembers ({@link FormationRule}). From then on it remembers, in its data dir, each
+ * membership it serves in once the store has rebalanced to it.
+ *
+ * <p>The members agree through a replicated cache that lives only in memory: {@code offer/<member>}
+ * says a member offered its copies and what it remembers, {@code formed} that the cluster serves.
+ * A whole-cluster restart empties it, which is exactly when a new formation is needed.
+ * Everything here runs on one Vert.x context, on a tick, as the cluster's state changes.
+ */
+public final class Formation {
+
+  private static final Logger log = LoggerFactory.getLogger(Formation.class);
+
+  private static final long TICK_MS = 200;
+  static final String FORMED = "formed";
+  static final String OFFER = "offer/";
+
+  /** A node's own stored copies, set aside at start: merged into the store, or dropped. */
+  public interface LocalCopies {
+    Future<Long> offer();
+
+    Future<Void> discard();
+  }
+
+  private final Vertx vertx;
+  private final AdvancedCache<String, String> control;
+  private final Membership membership;
+  private final Path dataDir;
+  private final LocalCopies copies;
+  private final ToLongFunction<Set<String>> stableTopology;
+  private final BooleanSupplier serving;
+  private final String self;
+  private final String name;
+  private final Optional<LastMembership> remembered;
+  private Context context;
+  private long timer = -1;
+  private boolean busy;
+  private boolean offered;
+  private volatile boolean formed;
+  private volatile long formation;
+  private volatile String waitingFor = "starting";
+  private LastMembership saved;
+
+  /**
+   * @param stableTopology the store's topology id when it has rebalanced to exactly these members
+   *     (member ids), else a negative number
+   * @param serving whether this node serves now (majority side, settled, not leaving)
+   */
+  public Formation(Vertx vertx, AdvancedCache<String, String> control, Membership membership, Path dataDir,
+      LocalCopies copies, ToLongFunction<Set<String>> stableTopology, BooleanSupplier serving) {
+    this.vertx = vertx;
+    this.control = control;
+    this.membership = membership;
+    this.dataDir = dataDir;
+    this.copies = copies;
+    this.stableTopology = stableTopology;
+    this.serving = serving;
+    this.self = membership.self();
+    this.name = ClusterManagerFactory.nodeName(self);
+    this.remembered = LastMembership.load(dataDir);
+    this.saved = remembered.orElse(null);
+  }
+
+  public Formation start() {
+    context = vertx.getOrCreateContext();
+    log.info("node {} remembers {}", name, remembered.map(m -> "serving with " + m.members()
+        + " (formation " + m.formation() + ", topology " + m.topology() + ")").orElse("no membership (it never served)"));
+    context.runOnContext(v -> timer = vertx.setPeriodic(0, TICK_MS, t -> tick()));
+    return this;
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Whether the cluster this node is in has formed: its copies are in the store, or dropped as stale. */
+  public boolean isFormed() {
+    return formed;
+  }
+
+  /** Why this node does not serve yet, or null once formed. */
+  public String waitingFor() {
+    return formed ? null : waitingFor;
+  }
+
+  private void tick() {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    Future<Void> step = formed ? remember() : form();
+    step.onComplete(ar -> {
+      busy = false;
+      if (ar.failed()) {
+        if (!formed) {
+          waitingFor = (offered ? "the members could not agree yet: " : "offering this node's stored copies failed: ")
+              + ar.cause().getMessage();
+        }
+        log.warn("node {}: a formation step failed, trying again", name, ar.cause());
+      }
+    });
+  }
+
+  private Future<Void> form() {
+    String formedValue = local().get(FORMED);
+    if (formedValue != null) {
+      formation = new JsonObject(formedValue).getLong("formation");
+      if (!offered) {
+        log.info("node {} joined a cluster that serves (formation {}): its own stored copies are dropped, the "
+            + "store's rebalance gives it the current ones", name, formation);
+      }
+      return formed();
+    }
+    if (!offered) {
+      waitingFor = "offering this node's stored copies";
+      return copies.offer().compose(count -> put(OFFER + self, new JsonObject().put("name", name)
+              .put("memory", remembered.map(LastMembership::toJson).orElse(null)).encode())
+          .onSuccess(v -> {
+            offered = true;
+            log.info("node {} offered its stored copies ({} keys merged newest-first)", name, count);
+          }));
+    }
+    Map<String, Optional<LastMembership>> offers = new LinkedHashMap<>();
+    Set<String> present = new TreeSet<>();
+    for (String member : membership.members()) {
+      present.add(ClusterManagerFactory.nodeName(member));
+      String offer = local().get(OFFER + member);
+      if (offer != null) {
+        JsonObject json = new JsonObject(offer);
+        JsonObject memory = json.getJsonObject("memory");
+        offers.put(json.getString("name"), Optional.ofNullable(memory).map(LastMembership::fromJson));
+      }
+    }
+    FormationRule.Decision decision = FormationRule.decide(present, offers);
+    if (!decision.form()) {
+      if (!decision.waitingFor().equals(waitingFor)) {
+        log.warn("node {} serves nothing yet: {}", name, decision.waitingFor());
+      }
+      waitingFor = decision.waitingFor();
+      return Future.succeededFuture();
+    }
+    String value = new JsonObject().put("formation", decision.formation()).put("members", List.copyOf(present)).encode();
+    return Future.fromCompletionStage(control.putIfAbsentAsync(FORMED, value), context).compose(previous -> {
+      formation = new JsonObject(previous == null ? value : previous).getLong("formation");
+      log.info("node {}: the cluster formed (formation {}) with {}", name, formation, present);
+      return formed();
+    });
+  }
+
+  /**
+   * The copies set aside at start are dropped only now: offered ones are in the store's copies on
+   * their owners, and if every node died before this, they are offered again at the next start.
+   */
+  private Future<Void> formed() {
+    return copies.discard().onSuccess(v -> formed = true);
+  }
+
+  /** Once the store has rebalanced to the current members and this node serves, that is the membership to remember. */
+  private Future<Void> remember() {
+    Set<String> members = membership.members();
+    if (!serving.getAsBoolean() || members.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long topology = stableTopology.applyAsLong(members);
+    if (topology < 0) {
+      return Future.succeededFuture();
+    }
+    List<String> names = members.stream().map(ClusterManagerFactory::nodeName).toList();
+    LastMembership now = new LastMembership(formation, topology, names);
+    if (saved != null && saved.formation() == now.formation() && saved.members().equals(now.members())) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      now.save(dataDir);
+      return null;
+    }, false).onSuccess(v -> {
+      saved = now;
+      log.info("node {} now remembers serving with {} (formation {}, topology {})", name, now.members(),
+          now.formation(), now.topology());
+    }).mapEmpty();
+  }
+
+  private Future<Void> put(String key, String value) {
+    return Future.fromCompletionStage(control.putAsync(key, value), context).mapEmpty();
+  }
+
+  /** Reads of the replicated control data are local: every member holds all of it. */
+  private AdvancedCache<String, String> local() {
+    return control.withFlags(Flag.CACHE_MODE_LOCAL);
+  }
+}
