@@ -27,6 +27,7 @@ public final class ConfigKeys {
   public static final String DISCOVERY = "discovery";
   public static final String DNS_QUERY = "dns-query";
   public static final String RATE_LIMIT = "rate-limit";
+  public static final String FSYNC = "fsync";
 
   /** Names the config file; a flag or env var only, since a file cannot name itself. */
   public static final String CONFIG = "config";
@@ -35,7 +36,7 @@ public final class ConfigKeys {
   public static final List<String> NODE_KEYS = List.of(
       NAME, HTTP_HOST, HTTP_PORT, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, SEEDS, BRIDGE_PORT,
       DATA_DIR, ROLE, SECRET, IDLE_TIMEOUT, OWNERS, DASHBOARD_CRASH, DISCOVERY, DNS_QUERY,
-      RATE_LIMIT);
+      RATE_LIMIT, FSYNC);
 
   static final String ENV_PREFIX = "TODO_";
 

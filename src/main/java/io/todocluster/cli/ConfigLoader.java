@@ -58,6 +58,12 @@ public final class ConfigLoader {
    * clients reach the node directly turns it on.
    */
   public static final int DEFAULT_RATE_LIMIT = 0;
+  /**
+   * On, as etcd and ZooKeeper: an acknowledged write survives the power loss of every machine
+   * that holds it, not only a crash of their JVMs. Concurrent writes share one fsync (BENCHMARKS.md
+   * has its cost); --fsync false gives it up for the book's durability (every owner's OS has it).
+   */
+  public static final boolean DEFAULT_FSYNC = true;
 
   /** Reading a local file should take milliseconds; a bound keeps a stuck disk from hanging start. */
   private static final long LOAD_TIMEOUT_SECONDS = 10;
@@ -146,7 +152,8 @@ public final class ConfigLoader {
         .put(OWNERS, DEFAULT_OWNERS)
         .put(DISCOVERY, DEFAULT_DISCOVERY)
         .put(DNS_QUERY, DEFAULT_DNS_QUERY)
-        .put(RATE_LIMIT, DEFAULT_RATE_LIMIT);
+        .put(RATE_LIMIT, DEFAULT_RATE_LIMIT)
+        .put(FSYNC, DEFAULT_FSYNC);
   }
 
   /**

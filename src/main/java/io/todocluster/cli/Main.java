@@ -22,7 +22,8 @@ import picocli.CommandLine.Mixin;
     sortOptions = false, // declared order groups related options (http, cluster, bus, ...)
     versionProvider = VersionProvider.class,
     description = "Runs a Todo Cluster node (also what the 'node' subcommand does).",
-    subcommands = {NodeCommand.class, StatusCommand.class, SendCommand.class, WatchCommand.class, io.todocluster.bench.BenchCommand.class},
+    subcommands = {NodeCommand.class, StatusCommand.class, SendCommand.class, WatchCommand.class, ForgetMemberCommand.class,
+        io.todocluster.bench.BenchCommand.class},
     footerHeading = "%n",
     footer = Main.PRECEDENCE_NOTE)
 public final class Main implements Callable<Integer> {

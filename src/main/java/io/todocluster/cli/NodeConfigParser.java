@@ -72,7 +72,8 @@ final class NodeConfigParser {
         dashboardCrash(httpHost),
         discovery,
         dnsQuery(discovery),
-        rateLimit());
+        rateLimit(),
+        fsync());
   }
 
   // Defaults, env and flags only ever hold known keys, so an unknown one came from the file.
@@ -201,6 +202,13 @@ final class NodeConfigParser {
     require(RATE_LIMIT, value, perSecond != null && perSecond >= 0 && perSecond <= 1_000_000,
         "expected requests per second 0..1000000 (0 = off)");
     return perSecond;
+  }
+
+  private boolean fsync() {
+    String value = text(FSYNC);
+    String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
+    require(FSYNC, value, lower.equals("true") || lower.equals("false"), "expected true or false");
+    return lower.equals("true");
   }
 
   /** Blank counts as absent: compose files and Helm charts often set TODO_SECRET="" for none. */

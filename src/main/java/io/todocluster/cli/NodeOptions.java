@@ -98,6 +98,12 @@ final class NodeOptions {
           + " 0 = off (default: " + DEFAULT_RATE_LIMIT + ").")
   String rateLimit;
 
+  @Option(names = "--" + ConfigKeys.FSYNC, paramLabel = "<true|false>",
+      description = "Whether every owner fsyncs a write before it is acknowledged, so that it survives a"
+          + " power loss of all of them; false: it survives a crash of their processes only"
+          + " (default: " + ConfigLoader.DEFAULT_FSYNC + ").")
+  String fsync;
+
   @Option(names = "--" + ConfigKeys.CONFIG, paramLabel = "<file>",
       description = "YAML (.yaml, .yml) or JSON (.json) file with the options above as keys,"
           + " e.g. http-port: 8081.")

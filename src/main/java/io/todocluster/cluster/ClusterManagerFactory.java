@@ -77,10 +77,12 @@ public final class ClusterManagerFactory {
     // outside it. Global state also keeps the node's persistent identity here.
     global.globalState().enable().persistentLocation(storeRoot(config).toAbsolutePath().toString());
     for (String cache : STORE_CACHES) {
-      holder.getNamedConfigurationBuilders().get(cache).clustering().hash().numOwners(config.owners());
+      var builder = holder.getNamedConfigurationBuilders().get(cache);
+      builder.clustering().hash().numOwners(config.owners());
+      io.todocluster.store.log.LogStoreSettings.setSync(builder, config.fsync());
     }
-    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}, {}", config.name(),
-        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners(),
+    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}, fsync {}, {}", config.name(),
+        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners(), config.fsync(),
         secret == null ? "no cluster secret (plain text, loopback only)" : "traffic encrypted with the cluster secret");
     if (config.discovery() == NodeConfig.Discovery.DNS) {
       LOG.info("Cluster node {} finds its peers through DNS: {}", config.name(), config.dnsQuery());

@@ -25,7 +25,8 @@ public record NodeConfig(
     boolean dashboardCrash,
     Discovery discovery,
     String dnsQuery,
-    int rateLimit) {
+    int rateLimit,
+    boolean fsync) {
 
   public enum Role { SERVER, CLIENT }
 
@@ -46,6 +47,14 @@ public record NodeConfig(
       Duration idleTimeout, int owners, boolean dashboardCrash, Discovery discovery, String dnsQuery) {
     this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
         role, secret, idleTimeout, owners, dashboardCrash, discovery, dnsQuery, 0);
+  }
+
+  /** A node as before the fsync option existed: acknowledged writes are not fsynced. */
+  public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort,
+      int busPort, List<String> seeds, int bridgePort, Path dataDir, Role role, String secret,
+      Duration idleTimeout, int owners, boolean dashboardCrash, Discovery discovery, String dnsQuery, int rateLimit) {
+    this(name, httpHost, httpPort, clusterHost, clusterPort, busPort, seeds, bridgePort, dataDir,
+        role, secret, idleTimeout, owners, dashboardCrash, discovery, dnsQuery, rateLimit, false);
   }
 
   public boolean hostsProcesses() {

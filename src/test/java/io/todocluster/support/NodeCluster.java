@@ -53,9 +53,21 @@ public final class NodeCluster implements AutoCloseable {
 
   /** Starts node {@code index} again (after it was killed or stopped), on the same ports and data. */
   public NodeProcess restart(int index) throws Exception {
-    NodeProcess node = launch(index).awaitReady(START);
+    return launchAgain(index).awaitReady(START);
+  }
+
+  /** As {@link #restart}, without waiting until it serves (a node may wait for others first). */
+  public NodeProcess launchAgain(int index) throws Exception {
+    NodeProcess node = launch(index);
     nodes.set(index, node);
     return node;
+  }
+
+  /** Waits until every node is ready (serves). */
+  public void awaitReady() throws Exception {
+    for (NodeProcess node : nodes) {
+      node.awaitReady(START);
+    }
   }
 
   public NodeProcess node(int index) {
