@@ -63,6 +63,7 @@ public final class Formation {
   private volatile boolean formed;
   private volatile long formation;
   private volatile String waitingFor = "starting";
+  private volatile boolean holdsShare;
   private LastMembership saved;
 
   /**
@@ -102,6 +103,15 @@ public final class Formation {
   /** Whether the cluster this node is in has formed: its copies are in the store, or dropped as stale. */
   public boolean isFormed() {
     return formed;
+  }
+
+  /**
+   * Whether the store has rebalanced, since this node started, to a topology that includes it:
+   * only then does it hold its share, and a request to a list nobody used yet is answered without
+   * waiting for a state transfer. What /ready waits for after a start, besides formation.
+   */
+  public boolean holdsShare() {
+    return holdsShare;
   }
 
   /** Why this node does not serve yet, or null once formed. */
@@ -191,6 +201,7 @@ public final class Formation {
     if (topology < 0) {
       return Future.succeededFuture();
     }
+    holdsShare = true;
     List<String> names = members.stream().map(ClusterManagerFactory::nodeName).toList();
     LastMembership now = new LastMembership(formation, topology, names);
     if (saved != null && saved.formation() == now.formation() && saved.members().equals(now.members())) {

@@ -346,6 +346,8 @@ public final class Node {
         .ready("cluster-formed", formation::isFormed,
             "this node's cluster has not formed after a restart: nothing is served until the copies it needs are back",
             () -> new JsonObject().put("waitingFor", formation.waitingFor()))
+        .ready("store-joined", formation::holdsShare,
+            "the store has not yet given this node its share of the copies since it started")
         .ready("store-settled", () -> !membership.isSettling(),
             "the store is reconciling its copies after a merge or a coordinator change",
             () -> Optional.ofNullable(membership.settleState()).map(Membership.SettleState::toJson).orElse(new JsonObject()))
