@@ -61,6 +61,7 @@ public final class Formation {
   private boolean busy;
   private boolean offered;
   private volatile boolean formed;
+  private final io.vertx.core.Promise<Void> servesOnce = io.vertx.core.Promise.promise();
   private volatile long formation;
   private volatile String waitingFor = "starting";
   private volatile boolean holdsShare;
@@ -98,6 +99,11 @@ public final class Formation {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+  }
+
+  /** Completes once the cluster has formed and this node holds its share (see {@link #holdsShare}). */
+  public Future<Void> serves() {
+    return servesOnce.future();
   }
 
   /** Whether the cluster this node is in has formed: its copies are in the store, or dropped as stale. */
@@ -202,6 +208,7 @@ public final class Formation {
       return Future.succeededFuture();
     }
     holdsShare = true;
+    servesOnce.tryComplete();
     List<String> names = members.stream().map(ClusterManagerFactory::nodeName).toList();
     LastMembership now = new LastMembership(formation, topology, names);
     if (saved != null && saved.formation() == now.formation() && saved.members().equals(now.members())) {

@@ -69,7 +69,8 @@ class HealthRoutesTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject body = ready.bodyAsJsonObject();
     assertThat(body.getString("outcome")).isEqualTo("UP");
-    for (String id : List.of("cluster-joined", "majority-side", "store-available", "root-supervisor", "not-draining")) {
+    for (String id : List.of("cluster-joined", "cluster-formed", "store-joined", "store-settled", "majority-side",
+        "store-available", "root-supervisor", "not-draining")) {
       assertThat(check(body, id).getString("status")).as(id).isEqualTo("UP");
     }
   }

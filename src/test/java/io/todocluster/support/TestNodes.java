@@ -40,10 +40,15 @@ public final class TestNodes {
     return config(name, dataDir, Duration.ofSeconds(60));
   }
 
-  /** Starts a node and waits for it (tests run on the JUnit thread, never on an event loop). */
+  /**
+   * Starts a node and waits until it serves: started, its cluster formed, its share of the store
+   * received (tests run on the
+   * JUnit thread, never on an event loop).
+   */
   public static Node start(NodeConfig config) {
     try {
-      return Node.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return Node.start(config).compose(node -> node.formation().serves().map(node))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("node " + config.name() + " did not start", e);
     }
