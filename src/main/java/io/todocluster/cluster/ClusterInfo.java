@@ -37,7 +37,7 @@ public final class ClusterInfo {
 
   /** The metadata this node publishes about itself, for {@code EventBusOptions#setClusterNodeMetadata}. */
   public static JsonObject metadata(String name, String http, String role) {
-    return new JsonObject().put("name", name).put("http", http).put("role", role);
+    return new JsonObject().put("name", name).put("http", http).put("role", role).put(Formation.METADATA, true);
   }
 
   public Future<JsonObject> describe() {

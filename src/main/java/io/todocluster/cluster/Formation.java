@@ -38,6 +38,8 @@ public final class Formation {
   private static final long TICK_MS = 200;
   static final String FORMED = "formed";
   static final String OFFER = "offer/";
+  /** In a member's published node info: it takes part in formation (a node of an older version does not). */
+  public static final String METADATA = "formation";
 
   /** A node's own stored copies, set aside at start: merged into the store, or dropped. */
   public interface LocalCopies {
@@ -53,6 +55,7 @@ public final class Formation {
   private final LocalCopies copies;
   private final ToLongFunction<Set<String>> stableTopology;
   private final BooleanSupplier serving;
+  private final java.util.function.Function<String, Future<JsonObject>> nodeInfo;
   private final String self;
   private final String name;
   private final Optional<LastMembership> remembered;
@@ -71,9 +74,12 @@ public final class Formation {
    * @param stableTopology the store's topology id when it has rebalanced to exactly these members
    *     (member ids), else a negative number
    * @param serving whether this node serves now (majority side, settled, not leaving)
+   * @param nodeInfo a member's published node info (null while unknown)
    */
   public Formation(Vertx vertx, AdvancedCache<String, String> control, Membership membership, Path dataDir,
-      LocalCopies copies, ToLongFunction<Set<String>> stableTopology, BooleanSupplier serving) {
+      LocalCopies copies, ToLongFunction<Set<String>> stableTopology, BooleanSupplier serving,
+      java.util.function.Function<String, Future<JsonObject>> nodeInfo) {
+    this.nodeInfo = nodeInfo;
     this.vertx = vertx;
     this.control = control;
     this.membership = membership;
@@ -144,6 +150,14 @@ public final class Formation {
   }
 
   private Future<Void> form() {
+    // until this member has received the control data, "nobody has formed" may only mean "not yet
+    // received": it would offer stale copies to a cluster that serves (safe, newest wins, but a
+    // full merge for nothing)
+    var transfer = control.getComponentRegistry().getComponent(org.infinispan.statetransfer.StateTransferManager.class);
+    if (!transfer.isJoinComplete() || transfer.isStateTransferInProgress()) {
+      waitingFor = "joining the cluster's control data";
+      return Future.succeededFuture();
+    }
     String formedValue = local().get(FORMED);
     if (formedValue != null) {
       formation = new JsonObject(formedValue).getLong("formation");
@@ -174,11 +188,18 @@ public final class Formation {
       }
     }
     FormationRule.Decision decision = FormationRule.decide(present, offers);
+    if (!decision.form() && offers.size() < present.size()) {
+      return olderVersionServes().compose(older -> {
+        if (older) {
+          log.info("node {} joined a cluster of an older version, which serves without forming: it serves too", name);
+          return formed();
+        }
+        noteWaiting(decision);
+        return Future.succeededFuture();
+      });
+    }
     if (!decision.form()) {
-      if (!decision.waitingFor().equals(waitingFor)) {
-        log.warn("node {} serves nothing yet: {}", name, decision.waitingFor());
-      }
-      waitingFor = decision.waitingFor();
+      noteWaiting(decision);
       return Future.succeededFuture();
     }
     String value = new JsonObject().put("formation", decision.formation()).put("members", List.copyOf(present)).encode();
@@ -187,6 +208,25 @@ public final class Formation {
       log.info("node {}: the cluster formed (formation {}) with {}", name, formation, present);
       return formed();
     });
+  }
+
+  private void noteWaiting(FormationRule.Decision decision) {
+    if (!decision.waitingFor().equals(waitingFor)) {
+      log.warn("node {} serves nothing yet: {}", name, decision.waitingFor());
+    }
+    waitingFor = decision.waitingFor();
+  }
+
+  /**
+   * Whether a member runs a version from before formation existed: it served as soon as it
+   * started, so the cluster serves, and during a rolling upgrade this node must not wait for an
+   * offer that member will never make.
+   */
+  private Future<Boolean> olderVersionServes() {
+    List<Future<JsonObject>> infos = membership.members().stream()
+        .filter(member -> local().get(OFFER + member) == null).map(nodeInfo).toList();
+    return Future.all(infos).map(all -> infos.stream().map(Future::result)
+        .anyMatch(info -> info != null && !info.containsKey(METADATA)));
   }
 
   /**

@@ -101,7 +101,12 @@ public final class Node {
     this.membership.reconcileWith(new Reconciliation(vertx, control, store::resolveConflicts));
     this.formation = new Formation(vertx, control, membership, config.dataDir(),
         new StoreRecovery(vertx, cacheManager, store, ClusterManagerFactory.storeRoot(config), StoreRecovery::reader),
-        store::stableTopology, () -> isServing() && !membership.isSettling() && !membership.isLeaving(membership.self()));
+        store::stableTopology, () -> isServing() && !membership.isSettling() && !membership.isLeaving(membership.self()),
+        member -> {
+          io.vertx.core.Promise<io.vertx.core.spi.cluster.NodeInfo> info = io.vertx.core.Promise.promise();
+          clusterManager.getNodeInfo(member, info);
+          return info.future().map(i -> i == null ? null : i.metadata()).otherwiseEmpty();
+        });
     ProcessRegistry registry = new ProcessRegistry(vertx, cacheManager, membership);
     // a list process serves only while the store can be trusted: not before the cluster formed,
     // not while it reconciles copies, not on the minority side, not after this node may have been frozen
