@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The long matrix of issue 5, run by the {@code long-matrix} Maven profile
  * ({@code mvn -P long-matrix verify}, {@code -Dtodo.longMatrix.repeats=N}): five node
- * JVMs, every fault, each repeated with a recorded seed. It writes its table (the body of
+ * JVMs, every fault, each repeated with a recorded seed; since issue 13 also the events that
+ * touch the whole cluster ({@link WholeCluster}). It writes its table (the body of
  * RELIABILITY.md) to target/jepsen/RELIABILITY-long.md and fails if any run lost, duplicated or
  * resurrected a write, served a stale read outside the nodes its scenario allows one on, or (the
  * rolling restart, behind a balancer) saw a request fail or end unknown.
@@ -99,6 +100,7 @@ class LongMatrixIT {
           Thread.sleep(20_000);
           nemesis.heal();
         })));
+    scenarios.addAll(WholeCluster.all(NODES));
     return scenarios;
   }
 
