@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * One run of the fault matrix: N node JVMs in network namespaces, a recorded workload from a few
  * clients per node (bound to their node, or sent through a client-side {@link Balancer}), 10 s of
  * load, the fault (its own schedule, given a {@link Cluster} to act on), 10 s of load, then the
- * final reads once the nodes agree, and the check. The history, the schedule's events (on the
- * history's clock) and the nodes' logs are kept under target/jepsen/.
+ * final reads once the nodes agree, and the check. Kept under target/jepsen/, named
+ * {@code <scenario>-<seed>}: the history ({@code .jsonl}), the final reads ({@code -final.json}),
+ * every anomaly found ({@code -check.json}), the schedule's events on the history's clock
+ * ({@code -events.txt}) and the nodes' logs ({@code -logs/}).
  */
 final class Matrix {
 
@@ -150,8 +152,13 @@ final class Matrix {
         long convergeMs = (System.nanoTime() - stopped) / 1_000_000;
         Path saved = kept.resolve(name + "-" + seed + ".jsonl");
         history.save(saved);
+        CheckResult check = Checker.check(history, finals);
+        // with the history, the final reads make the run checkable again; the check, every anomaly
+        Files.writeString(kept.resolve(name + "-" + seed + "-final.json"), finalsJson(finals).encodePrettily());
+        Files.writeString(kept.resolve(name + "-" + seed + "-check.json"),
+            check.toJson(Integer.MAX_VALUE).encodePrettily());
         return new Result(name, seed, size, scenario.staleAllowed(), scenario.balanced(), history.outcomes(),
-            Checker.check(history, finals), convergeMs,
+            check, convergeMs,
             availability(history, faultStart, faultEnd, scenario.faulted(), true),
             availability(history, faultStart, faultEnd, scenario.faulted(), false),
             ackedAddsAfter(history, faultEnd), saved, kept.resolve(name + "-" + seed + "-events.txt"),
@@ -503,6 +510,17 @@ final class Matrix {
       }
     }
     return all == 0 ? Double.NaN : (double) ok / all;
+  }
+
+  /** node -> list -> the entries it read at the end. */
+  private static JsonObject finalsJson(Map<String, Map<String, List<Entry>>> finals) {
+    JsonObject json = new JsonObject();
+    finals.forEach((node, lists) -> {
+      JsonObject byList = new JsonObject();
+      lists.forEach((list, entries) -> byList.put(list, new Op.Entries(entries).toJson().getJsonArray("entries")));
+      json.put(node, byList);
+    });
+    return json;
   }
 
   /** Adds invoked after the fault ended and acknowledged. */
