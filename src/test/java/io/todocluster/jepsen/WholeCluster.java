@@ -66,7 +66,8 @@ final class WholeCluster {
   /**
    * n0 isolated for 10 s (the majority goes on, and is awaited to have excluded n0, so that the
    * heal is a merge), then healed; as soon as a node logs the merged view, the merged view's
-   * coordinator is paused for 20 s, during the conflict resolution the merge starts, then resumed.
+   * coordinator is paused for 20 s, during the conflict resolution the merge starts, then resumed;
+   * then the cluster is awaited formed and serving (the time it takes is in the run's events).
    *
    * <p>The merge is found in the logs, not after a fixed delay: after a heal MERGE3 needs 2-5 s
    * per round (min_interval 2000, max_interval 5000) and may need more than one, while the
@@ -89,6 +90,10 @@ final class WholeCluster {
       cluster.pause(coordinator);
       Thread.sleep(20_000); // the schedule: a 20 s pause
       cluster.resume(coordinator);
+      // as the other scenarios await their restarted nodes ready: the load after the fault runs on
+      // a cluster that serves again (the resumed node rejoins as a new incarnation, and the
+      // cluster settles once more), so that writes after the event are checked too
+      cluster.awaitFormed();
     });
   }
 
