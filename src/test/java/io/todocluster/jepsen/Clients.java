@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Logical clients over HTTP, each bound to one node or sent through a {@link Balancer}, recording
  * every operation in a {@link History} as Jepsen does: adds of unique titles with an
- * Idempotency-Key (60%), reads (30%) and deletes of acknowledged entries (10%). An answer is ok;
+ * Idempotency-Key (60%), reads (30%) and deletes of acknowledged entries (10%; each entry is
+ * deleted at most once, so a 404 is never the workload's own doing). An answer is ok;
  * an error that says the operation had no effect is fail (4xx; a 503 saying "nothing was
  * applied"; a connection that could not be opened, so no byte of the request was sent: the node
  * is down or not listening yet); anything else (a timeout, a reset, another 503 of a write) is
@@ -63,7 +64,10 @@ public final class Clients {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicInteger processes = new AtomicInteger();
   private final AtomicInteger titles = new AtomicInteger();
+  /** Per list, acknowledged ids that no delete has taken yet. */
   private final Map<String, List<Long>> acknowledged = new ConcurrentHashMap<>();
+  /** How often each kind of non-ok outcome happened ("DELETE 503 {...}": count), for the run's report. */
+  private final Map<String, Integer> errors = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> loops = new ArrayList<>();
 
   /** @param nodes node name -> base URI of its HTTP API */
@@ -149,6 +153,7 @@ public final class Clients {
         handle.ok(entries(new JsonArray(response.body())));
         return new Step(false, true);
       }
+      note("READ", answer);
       if (response != null || answer.notSent()) {
         handle.fail(); // a read has no effect
         return new Step(false, response != null);
@@ -166,7 +171,10 @@ public final class Clients {
         return read(target, process, list);
       }
       synchronized (ids) {
-        id = ids.get(random.nextInt(ids.size()));
+        if (ids.isEmpty()) {
+          return read(target, process, list);
+        }
+        id = ids.remove(random.nextInt(ids.size()));
       }
     }
     History.Handle handle = history.delete(process, target.node(), list, id);
@@ -178,7 +186,13 @@ public final class Clients {
         handle.ok();
         return new Step(false, true);
       }
-      return settle(handle, answer);
+      Step step = settle(handle, answer);
+      if (!step.retired() && (response == null || response.statusCode() != 404)) {
+        synchronized (ids) {
+          ids.add(id); // refused, so not deleted: a later delete may take it
+        }
+      }
+      return step;
     });
   }
 
@@ -186,7 +200,8 @@ public final class Clients {
    * A write that did not succeed: fail when it had no effect (the answer says so, or the request
    * was never sent), else info (retired).
    */
-  private static Step settle(History.Handle handle, Answer answer) {
+  private Step settle(History.Handle handle, Answer answer) {
+    note(handle.invoke().f().name(), answer);
     HttpResponse<String> response = answer.response();
     boolean noEffect = answer.notSent() || response != null && (response.statusCode() / 100 == 4
         || (response.statusCode() == 503 && response.body().contains("nothing was applied")));
@@ -196,6 +211,23 @@ public final class Clients {
     }
     handle.info();
     return new Step(true, response != null);
+  }
+
+  /** Counts a non-ok outcome by operation, status and message (or error). */
+  private void note(String f, Answer answer) {
+    String what = answer.response() != null
+        ? answer.response().statusCode() + " " + answer.response().body().replaceAll("\\s+", " ")
+        : "no answer: " + answer.error().getClass().getSimpleName()
+            + (answer.error().getCause() != null ? " (" + answer.error().getCause().getClass().getSimpleName() + ")" : "");
+    errors.merge(f + " " + (what.length() > 200 ? what.substring(0, 200) + "..." : what), 1, Integer::sum);
+  }
+
+  /** Non-ok outcomes by kind ("ADD 503 {...}"), most frequent first, one a line with its count. */
+  public String errors() {
+    StringBuilder out = new StringBuilder();
+    errors.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(e -> out.append(e.getValue()).append('\t').append(e.getKey()).append('\n'));
+    return out.toString();
   }
 
   /** What came back: an HTTP answer, or the error instead of one. */

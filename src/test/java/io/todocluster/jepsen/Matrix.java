@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * final reads once the nodes agree, and the check. Kept under target/jepsen/, named
  * {@code <scenario>-<seed>}: the history ({@code .jsonl}), the final reads ({@code -final.json}),
  * every anomaly found ({@code -check.json}), the schedule's events on the history's clock
- * ({@code -events.txt}) and the nodes' logs ({@code -logs/}).
+ * ({@code -events.txt}), the clients' non-ok outcomes by status and message ({@code -errors.txt})
+ * and the nodes' logs ({@code -logs/}).
  */
 final class Matrix {
 
@@ -146,6 +147,7 @@ final class Matrix {
         long faultEnd = cluster.note("fault " + name + " ends");
         Thread.sleep(10_000); // and 10 s after it
         clients.stop();
+        Files.writeString(kept.resolve(name + "-" + seed + "-errors.txt"), clients.errors());
 
         long stopped = cluster.note("load stopped; final reads");
         Map<String, Map<String, List<Entry>>> finals = awaitConvergence(cluster.nodes);
