@@ -236,6 +236,10 @@ public final class Clients {
      * Whether the request certainly never left: the connection could not be opened (refused: the
      * node's port is closed; or no answer to the connect within the connect timeout). Any later
      * error (reset, timeout, EOF on a pooled connection) may come after the node read the request.
+     * Sound for POST and DELETE: the JDK client retries them only after a failed connect, never
+     * after a pooled connection closed under them (jdk.httpclient.enableAllMethodRetry is off).
+     * A GET is also retried after that, so its ConnectException may follow an attempt that was
+     * sent; a read has no effect either way, and only OK reads are checked.
      */
     boolean notSent() {
       for (Throwable cause = error; cause != null; cause = cause.getCause()) {
