@@ -95,6 +95,7 @@ public final class Clients {
     }
   }
 
+  /** Stops every client after its operation in flight; again, a no-op. */
   public void stop() throws Exception {
     running.set(false);
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

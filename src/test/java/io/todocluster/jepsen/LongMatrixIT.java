@@ -112,11 +112,16 @@ class LongMatrixIT {
       CheckResult c = r.check();
       long stale = c.count(Kind.STALE_READ);
       long others = r.staleReadsOutsideAllowed();
-      out.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d / %d | %d | %.2f / %.2f | %d |%n", r.name(), r.seed(),
+      out.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d / %d | %d | %s / %s | %d |%n", r.name(), r.seed(),
           o.getOrDefault(Op.Type.OK, 0L), o.getOrDefault(Op.Type.FAIL, 0L), o.getOrDefault(Op.Type.INFO, 0L),
           c.count(Kind.LOST_WRITE), c.count(Kind.DUPLICATE), c.count(Kind.RESURRECTED_DELETE), stale - others, others,
-          c.count(Kind.DIVERGENCE), r.availabilityFaulted(), r.availabilityOthers(), r.convergeMs()));
+          c.count(Kind.DIVERGENCE), share(r.availabilityFaulted()), share(r.availabilityOthers()), r.convergeMs()));
     }
     return out.toString();
+  }
+
+  /** "-" when no operation was invoked there (every node is faulted in a whole-cluster event), as RELIABILITY.md writes it. */
+  private static String share(double availability) {
+    return Double.isNaN(availability) ? "-" : String.format("%.2f", availability);
   }
 }

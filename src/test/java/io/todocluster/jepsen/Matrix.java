@@ -119,6 +119,9 @@ final class Matrix {
       }
       Balancer balancer = scenario.balanced() ? new Balancer(bases) : null;
       Cluster cluster = new Cluster(network, dir, balancer);
+      Path saved = kept.resolve(name + "-" + seed + ".jsonl");
+      History history = new History();
+      Clients clients = new Clients(history, bases, LISTS, seed);
       try {
         // n0 first, alone: it becomes the JGroups coordinator, so every fault hits the coordinator,
         // the harder case (the survivors elect a new one and the store reconciles its copies)
@@ -133,8 +136,6 @@ final class Matrix {
         // began its pause while that merge's conflict resolution ran, a double fault (see
         // RELIABILITY.md, "Open: a fault during a merge's conflict resolution").
         cluster.awaitFormed();
-        History history = new History();
-        Clients clients = new Clients(history, bases, LISTS, seed);
         int perNode = size <= 3 ? 3 : 2;
         if (balancer != null) {
           clients.start(size * perNode, balancer);
@@ -152,8 +153,6 @@ final class Matrix {
         long stopped = cluster.note("load stopped; final reads");
         Map<String, Map<String, List<Entry>>> finals = awaitConvergence(cluster.nodes);
         long convergeMs = (System.nanoTime() - stopped) / 1_000_000;
-        Path saved = kept.resolve(name + "-" + seed + ".jsonl");
-        history.save(saved);
         CheckResult check = Checker.check(history, finals);
         // with the history, the final reads make the run checkable again; the check, every anomaly
         Files.writeString(kept.resolve(name + "-" + seed + "-final.json"), finalsJson(finals).encodePrettily());
@@ -166,6 +165,13 @@ final class Matrix {
             ackedAddsAfter(history, faultEnd), saved, kept.resolve(name + "-" + seed + "-events.txt"),
             kept.resolve(name + "-" + seed + "-logs"));
       } finally {
+        // a schedule that failed half-way leaves its clients running: they are stopped, and what they did is kept
+        try {
+          clients.stop(); // already stopped after a run that went through: returns at once
+        } catch (Exception e) {
+          log.warn("the clients did not stop: {}", e.toString());
+        }
+        history.save(saved);
         for (NetnsNode node : cluster.nodes) {
           if (node != null) {
             node.close();
