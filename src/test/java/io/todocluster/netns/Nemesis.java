@@ -120,6 +120,19 @@ public final class Nemesis {
     signal(pid, "KILL");
   }
 
+  /**
+   * SIGKILL to every one of these processes from one kill(1), which signals them one after the
+   * other in a tight loop: a power loss as close as a test can make it (microseconds apart, where
+   * one kill command per process would be milliseconds apart).
+   */
+  public static void killAll(long... pids) {
+    List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
+    for (long pid : pids) {
+      command.add(Long.toString(pid));
+    }
+    Sh.check(command.toArray(String[]::new));
+  }
+
   /** SIGSTOP: the process freezes with its sockets open; peers see a silent, not a dead, node. */
   public static void pause(long pid) {
     signal(pid, "STOP");

@@ -103,7 +103,12 @@ public final class NetnsNode implements AutoCloseable {
   }
 
   public URI uri(String path) {
-    return URI.create("http://" + network.host(index) + ":" + HTTP_PORT + path);
+    return base(network, index).resolve(path);
+  }
+
+  /** The base URI of node {@code i}'s HTTP API, whether or not it runs (a client may be pointed at it before). */
+  public static URI base(TestNetwork network, int i) {
+    return URI.create("http://" + network.host(i) + ":" + HTTP_PORT + "/");
   }
 
   /** The JVM's own PID (`ip netns exec` execs java), for {@link Nemesis#kill} and friends. */
@@ -124,8 +129,37 @@ public final class NetnsNode implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits until the process has exited (after a kill), or fails. */
+  public void awaitExit(Duration bound) throws Exception {
+    if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("node " + index + " (pid " + pid() + ") still runs " + bound + " after it was stopped");
+    }
+  }
+
   public String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** How long this run's log is now, in bytes: an offset for {@link #logFrom}. */
+  public long logLength() throws IOException {
+    return Files.size(log);
+  }
+
+  /** What this run logged from {@code offset} (bytes) on, e.g. since a fault was healed. */
+  public String logFrom(long offset) throws IOException {
+    try (var channel = java.nio.channels.FileChannel.open(log)) {
+      long length = channel.size();
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, length - offset));
+      while (bytes.hasRemaining() && channel.read(bytes, offset + bytes.position()) >= 0) {
+        // read until the snapshot's end
+      }
+      return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The node's index in its network (n0 is 0). */
+  public int index() {
+    return index;
   }
 
   @Override
