@@ -15,8 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  * as the smoke matrix's are ({@link Matrix#check}); none of these events excuses a stale read on
  * any node except the isolated n0 before the merge. The load goes on through every restart (a
  * client whose operation ended unknown goes on as a new process), so the final check covers
- * writes made after the event. One run takes 1.5-3 minutes.
+ * writes made after the event. One run takes 1.5-3 minutes, so the five are not in every
+ * {@code mvn verify} (ClusterRestartIT checks the worst restart order and a power loss there):
+ * {@code -Dtodo.wholeCluster=true} runs them, and the long matrix runs them on five nodes.
  */
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "todo.wholeCluster", matches = "true")
 @DisplayName("Three nodes under a recorded workload, through events that touch the whole cluster")
 class WholeClusterMatrixIT {
 
