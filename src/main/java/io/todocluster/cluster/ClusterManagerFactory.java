@@ -73,8 +73,8 @@ public final class ClusterManagerFactory {
         .nodeName(incarnationName(config.name()))
         .stack(STACK)
         .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config, secret));
-    // each store cache's file store goes to <this>/<cache name>; Infinispan refuses store paths
-    // outside it. Global state also keeps the node's persistent identity here.
+    // each store cache's log goes to <this>/<cache name> (store.log.LogStore); global state also
+    // keeps the node's persistent identity here
     global.globalState().enable().persistentLocation(storeRoot(config).toAbsolutePath().toString());
     for (String cache : STORE_CACHES) {
       var builder = holder.getNamedConfigurationBuilders().get(cache);

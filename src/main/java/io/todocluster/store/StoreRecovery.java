@@ -53,7 +53,7 @@ public final class StoreRecovery implements Formation.LocalCopies {
     this.vertx = vertx;
     this.manager = manager;
     this.store = store;
-    // under the store's root: Infinispan refuses store locations outside it
+    // under the store's root, beside the caches' own directories
     this.root = storeRoot.resolve(DIRECTORY);
     this.reader = reader;
   }
@@ -170,10 +170,9 @@ public final class StoreRecovery implements Formation.LocalCopies {
   public static Configuration reader(Path dir) {
     org.infinispan.configuration.cache.ConfigurationBuilder builder = new org.infinispan.configuration.cache.ConfigurationBuilder();
     builder.persistence().passivation(false)
-        .addStore(org.infinispan.configuration.cache.CustomStoreConfigurationBuilder.class)
-        .customStoreClass(io.todocluster.store.log.LogStore.class)
-        .segmented(false).preload(false).shared(false)
-        .addProperty(io.todocluster.store.log.LogStoreSettings.LOCATION, dir.toAbsolutePath().toString());
+        .addStore(io.todocluster.store.log.LogStoreConfigurationBuilder.class)
+        .location(dir.toAbsolutePath().toString())
+        .preload(false).shared(false);
     return builder.build();
   }
 

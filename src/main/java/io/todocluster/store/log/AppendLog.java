@@ -247,16 +247,12 @@ public final class AppendLog implements Closeable {
       }
       closed = true;
       try {
-        if (isWritableAfterClose()) {
+        if (broken == null && !commit.hasFailed()) {
           channel.force(false);
         }
       } finally {
         channel.close();
       }
     }
-  }
-
-  private boolean isWritableAfterClose() {
-    return broken == null && !commit.hasFailed();
   }
 }

@@ -3,14 +3,19 @@ package io.todocluster.store.log;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.infinispan.commons.CacheConfigurationException;
+import org.infinispan.commons.util.TypedProperties;
+import org.infinispan.configuration.cache.AbstractStoreConfiguration;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.cache.CustomStoreConfiguration;
+import org.infinispan.configuration.cache.CustomStoreConfigurationBuilder;
 import org.infinispan.configuration.cache.StoreConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalStateConfiguration;
 import org.infinispan.persistence.PersistenceUtil;
 
 /**
  * A {@link LogStore}'s settings, read once from the store's properties
- * ({@code <property name="sync">true</property>} in the XML, or {@code addProperty} on the builder).
+ * ({@code <property name="sync">true</property>} in the XML, {@link LogStoreConfigurationBuilder}
+ * in code).
  *
  * @param sync fsync every write before acknowledging it
  * @param directory where this cache's log lives
@@ -42,6 +47,14 @@ public record LogStoreSettings(boolean sync, Path directory) {
     for (StoreConfigurationBuilder<?, ?> store : cache.persistence().stores()) {
       if (store instanceof LogStoreConfigurationBuilder logStore) {
         logStore.sync(sync);
+        set++;
+      } else if (store instanceof CustomStoreConfigurationBuilder custom
+          && custom.attributes().attribute(CustomStoreConfiguration.CUSTOM_STORE_CLASS).get() == LogStore.class) {
+        // configured as a generic custom store: a copy of its properties, as the builder's sync() does
+        TypedProperties properties = new TypedProperties();
+        properties.putAll(custom.attributes().attribute(AbstractStoreConfiguration.PROPERTIES).get());
+        properties.put(SYNC, Boolean.toString(sync));
+        custom.withProperties(properties);
         set++;
       }
     }
