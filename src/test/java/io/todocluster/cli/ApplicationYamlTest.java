@@ -57,7 +57,8 @@ class ApplicationYamlTest {
         ConfigKeys.DISCOVERY, ConfigLoader.DEFAULT_DISCOVERY,
         ConfigKeys.SEEDS, ConfigLoader.DEFAULT_SEEDS,
         ConfigKeys.DNS_QUERY, ConfigLoader.DEFAULT_DNS_QUERY,
-        ConfigKeys.RATE_LIMIT, ConfigLoader.DEFAULT_RATE_LIMIT);
+        ConfigKeys.RATE_LIMIT, ConfigLoader.DEFAULT_RATE_LIMIT,
+        ConfigKeys.FSYNC, ConfigLoader.DEFAULT_FSYNC);
     Map<String, Object> file = new org.yaml.snakeyaml.Yaml().load(Files.readString(FILE));
 
     assertThat(ConfigKeys.NODE_KEYS).containsAll(file.keySet());
