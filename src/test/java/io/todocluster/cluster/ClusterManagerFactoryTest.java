@@ -23,7 +23,7 @@ import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.Configuration;
 import org.infinispan.partitionhandling.PartitionHandling;
-import org.infinispan.persistence.sifs.configuration.SoftIndexFileStoreConfiguration;
+import io.todocluster.store.log.LogStoreConfiguration;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.protocols.FD_SOCK2;
@@ -93,7 +93,7 @@ class ClusterManagerFactoryTest {
           .isEqualTo(PartitionHandling.DENY_READ_WRITES);
       assertThat(cache.clustering().hash().groups().enabled()).as(name).isTrue();
       assertThat(cache.persistence().stores()).as(name).singleElement()
-          .isInstanceOf(SoftIndexFileStoreConfiguration.class)
+          .isInstanceOf(LogStoreConfiguration.class)
           .satisfies(store -> assertThat(store.async().enabled()).as("write-behind").isFalse());
     }
     assertThat(node.cacheManager().getCacheConfiguration("todo-idempotency").expiration().lifespan())
@@ -136,7 +136,7 @@ class ClusterManagerFactoryTest {
 
     assertThat(second.cacheManager().<String, String>getCache("todo-entries").get("home/1"))
         .isEqualTo("Groceries");
-    assertThat(dataDir.resolve("infinispan/todo-entries/data")).isDirectory();
+    assertThat(dataDir.resolve("infinispan/todo-entries/store.log")).isRegularFile();
   }
 
   // --- helpers
