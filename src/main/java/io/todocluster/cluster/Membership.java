@@ -314,6 +314,16 @@ public final class Membership {
       if (storeSettled != null && !storeSettled.test(holders, since, afterMerge)) {
         return;
       }
+      // a new coordinator's own conflict resolution reconciles copies that all come from one side;
+      // a merge's brings two sides together, and only its failure loses writes (RELIABILITY.md 11)
+      if (!afterMerge) {
+        if (current.tryComplete()) {
+          vertx.cancelTimer(timer);
+          log.info("{}: the store settled in {} ms", why, (System.nanoTime() - since) / 1_000_000);
+          publish("settled", self);
+        }
+        return;
+      }
       busy[0] = true;
       boolean coordinating = self.equals(coordinator);
       reconciler.reconcile(viewId, coordinating).onComplete(ar -> {
