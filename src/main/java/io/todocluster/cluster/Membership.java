@@ -317,11 +317,7 @@ public final class Membership {
       // a new coordinator's own conflict resolution reconciles copies that all come from one side;
       // a merge's brings two sides together, and only its failure loses writes (RELIABILITY.md 11)
       if (!afterMerge) {
-        if (current.tryComplete()) {
-          vertx.cancelTimer(timer);
-          log.info("{}: the store settled in {} ms", why, (System.nanoTime() - since) / 1_000_000);
-          publish("settled", self);
-        }
+        settledNow(current, timer, why, since);
         return;
       }
       busy[0] = true;
@@ -334,14 +330,19 @@ public final class Membership {
               String.valueOf(ar.cause().getMessage()));
           log.warn("{}: reconciling the store's copies failed (attempt {}), trying again: {}", why,
               settleState.failedAttempts(), ar.cause().toString());
-        } else if (ar.result() && current.tryComplete()) {
-          vertx.cancelTimer(timer);
-          log.info("{}: the store settled and its copies are reconciled in {} ms", why,
-              (System.nanoTime() - since) / 1_000_000);
-          publish("settled", self);
+        } else if (ar.result()) {
+          settledNow(current, timer, why, since);
         }
       });
     });
+  }
+
+  private void settledNow(Promise<Void> current, long timer, String why, long since) {
+    if (current.tryComplete()) {
+      vertx.cancelTimer(timer);
+      log.info("{}: the store settled in {} ms", why, (System.nanoTime() - since) / 1_000_000);
+      publish("settled", self);
+    }
   }
 
   /** Called when this node finds itself on the minority side of a partition. */
