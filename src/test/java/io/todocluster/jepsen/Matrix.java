@@ -316,13 +316,40 @@ final class Matrix {
     /** Until each of these nodes answers {@code /ready} with 200; behind a balancer each then goes back into rotation. */
     void awaitReady(int... which) throws Exception {
       for (int i : which) {
-        nodes[i].awaitReady(READY);
+        try {
+          nodes[i].awaitReady(READY);
+        } catch (IllegalStateException notReady) {
+          dumpThreads();
+          throw notReady;
+        }
         note(name(i) + " ready");
         if (balancer != null) {
           balancer.add(name(i));
           note(name(i) + " in rotation");
         }
       }
+    }
+
+    /**
+     * Every live node prints its threads' stacks into its log (kept with the run): a node that
+     * never gets ready is most often waiting on another, so all of them are needed.
+     */
+    void dumpThreads() throws Exception {
+      for (int i = 0; i < nodes.length; i++) {
+        NetnsNode node = nodes[i];
+        if (node != null && node.isAlive()) {
+          long before = dumpsIn(node.log());
+          Nemesis.threadDump(node.pid());
+          await(name(i) + " wrote its thread dump", Duration.ofSeconds(10), Duration.ofMillis(100),
+              () -> dumpsIn(node.log()) > before, () -> "(no dump in its log)");
+        }
+      }
+      note("thread dumps of every live node, in their logs");
+    }
+
+    /** How many finished thread dumps a log holds (the JVM ends each with its JNI references). */
+    private static long dumpsIn(String log) {
+      return log.lines().filter(line -> line.startsWith("JNI global refs")).count();
     }
 
     /** Until node {@code i} answers HTTP at all, whatever the status: it is up, whether it serves or refuses. */

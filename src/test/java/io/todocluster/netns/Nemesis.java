@@ -143,6 +143,11 @@ public final class Nemesis {
     signal(pid, "CONT");
   }
 
+  /** SIGQUIT: the JVM prints every thread's stack to its stdout, the node's log, and goes on. */
+  public static void threadDump(long pid) {
+    signal(pid, "QUIT");
+  }
+
   private static void signal(long pid, String signal) {
     Sh.check("kill", "-" + signal, Long.toString(pid));
   }

@@ -58,7 +58,13 @@ public final class NetnsNode implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true",
-        "-Dtodo.test.plaintext-cluster=" + (secret == null), "-jar", jar.toString(),
+        "-Dtodo.test.plaintext-cluster=" + (secret == null)));
+    // extra JVM options for every node, to debug a run (a logback file with TRACE, say)
+    String extra = System.getProperty("todo.node.jvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(),
         "--name", "n" + i, "--http-host", host, "--http-port", Integer.toString(HTTP_PORT),
         "--cluster-host", host, "--cluster-port", Integer.toString(CLUSTER_PORT),
         "--data-dir", dataDir.toString(), "--bridge-port", "0", "--seeds", String.join(",", seeds),
