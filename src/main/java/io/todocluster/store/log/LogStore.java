@@ -4,10 +4,12 @@ import io.reactivex.rxjava3.core.Flowable;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.infinispan.commons.configuration.ConfiguredBy;
 import org.infinispan.commons.io.ByteBuffer;
@@ -52,6 +54,12 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   private KeyPartitioner keyPartitioner;
   private InitializationContext ctx;
   private volatile AppendLog appendLog;
+  /**
+   * The segment of every key seen since the start: Infinispan asks a non-segmented store for one
+   * segment at a time (state transfer, conflict resolution), and without this each such question
+   * unmarshals every key of the log to find the few of that segment.
+   */
+  private final Map<LogIndex.Key, Integer> segmentOfKey = new ConcurrentHashMap<>();
 
   @Override
   public CompletionStage<Void> start(InitializationContext ctx) {
@@ -118,8 +126,10 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
 
   @Override
   public CompletionStage<Void> write(int segment, MarshallableEntry<? extends K, ? extends V> entry) {
+    byte[] keyBytes = bytes(entry.getKeyBytes());
+    segmentOfKey.put(new LogIndex.Key(keyBytes), keyPartitioner.getSegment(entry.getKey()));
     return blocking.runBlocking(() -> io(() -> {
-      appendLog.put(new StoredEntry(bytes(entry.getKeyBytes()), bytes(entry.getValueBytes()),
+      appendLog.put(new StoredEntry(keyBytes, bytes(entry.getValueBytes()),
           bytes(entry.getMetadataBytes()), bytes(entry.getInternalMetadataBytes()), entry.created(),
           entry.lastUsed(), entry.expiryTime()));
       return null;
@@ -128,13 +138,19 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
 
   @Override
   public CompletionStage<Boolean> delete(int segment, Object key) {
-    return blocking.supplyBlocking(() -> io(() -> appendLog.delete(keyBytes(key))), "log-store-delete");
+    byte[] keyBytes = keyBytes(key);
+    return blocking.supplyBlocking(() -> io(() -> {
+      boolean deleted = appendLog.delete(keyBytes);
+      segmentOfKey.remove(new LogIndex.Key(keyBytes));
+      return deleted;
+    }), "log-store-delete");
   }
 
   @Override
   public CompletionStage<Void> clear() {
     return blocking.runBlocking(() -> io(() -> {
       appendLog.clear();
+      segmentOfKey.clear();
       return null;
     }), "log-store-clear");
   }
@@ -142,17 +158,19 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   @Override
   public Publisher<K> publishKeys(IntSet segments, Predicate<? super K> filter) {
     return Flowable.defer(() -> Flowable.fromIterable(appendLog.keys()))
+        .filter(keyBytes -> inSegments(segments, keyBytes))
         .map(this::<K>unmarshal)
-        .filter(key -> matches(segments, filter, key));
+        .filter(key -> filter == null || filter.test(key));
   }
 
   @Override
   public Publisher<MarshallableEntry<K, V>> publishEntries(IntSet segments, Predicate<? super K> filter,
       boolean includeValues) {
     return blocking.blockingPublisher(Flowable.defer(() -> Flowable.fromIterable(appendLog.keys()))
+        .filter(keyBytes -> inSegments(segments, keyBytes))
         .mapOptional(keyBytes -> {
           K key = unmarshal(keyBytes);
-          if (!matches(segments, filter, key)) {
+          if (filter != null && !filter.test(key)) {
             return Optional.empty();
           }
           StoredEntry stored = appendLog.get(keyBytes); // null when deleted or expired since the snapshot
@@ -173,6 +191,7 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   @Override
   public Publisher<MarshallableEntry<K, V>> purgeExpired() {
     return blocking.blockingPublisher(Flowable.defer(() -> Flowable.fromIterable(appendLog.removeExpired()))
+        .doOnNext(stored -> segmentOfKey.remove(new LogIndex.Key(stored.key())))
         .map(stored -> toEntry(unmarshal(stored.key()), stored)));
   }
 
@@ -181,9 +200,14 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
     return appendLog;
   }
 
-  private boolean matches(IntSet segments, Predicate<? super K> filter, K key) {
-    return (segments == null || segments.contains(keyPartitioner.getSegment(key)))
-        && (filter == null || filter.test(key));
+  /** Whether a key is in one of these segments (all when null); a key's segment is computed once. */
+  private boolean inSegments(IntSet segments, byte[] keyBytes) {
+    if (segments == null) {
+      return true;
+    }
+    int segment = segmentOfKey.computeIfAbsent(new LogIndex.Key(keyBytes),
+        key -> keyPartitioner.getSegment(unmarshal(keyBytes)));
+    return segments.contains(segment);
   }
 
   private MarshallableEntry<K, V> toEntry(Object key, StoredEntry stored) {

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.todocluster.cluster.ClusterManagerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import io.reactivex.rxjava3.core.Flowable;
+import org.infinispan.commons.util.IntSet;
+import org.infinispan.commons.util.IntSets;
+import org.infinispan.distribution.ch.KeyPartitioner;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.infinispan.Cache;
@@ -91,6 +96,42 @@ class LogStoreCacheTest {
     assertThat(all).hasSize(91).containsEntry("k99", "value 99").doesNotContainKey("k9");
     assertThat(cache.size()).isEqualTo(91);
     assertThat(dir.resolve("c").resolve(AppendLog.FILE_NAME)).exists();
+  }
+
+  @Test
+  @DisplayName("publishes exactly one segment's keys and entries when asked for one segment, before and after a restart")
+  void publishesBySegment() {
+    ConfigurationBuilder config = logStoreCache(false);
+    Cache<String, String> cache = start(config);
+    for (int i = 0; i < 500; i++) {
+      cache.put("k" + i, "v" + i);
+    }
+    assertSegmentsPartition(cache, 500);
+    // after a restart the store learns the segments from the log, not from writes
+    cache = restart(config);
+    cache.remove("k7");
+    cache.put("new", "written after the restart");
+    assertSegmentsPartition(cache, 500);
+  }
+
+  private static void assertSegmentsPartition(Cache<String, String> cache, int expectedKeys) {
+    @SuppressWarnings("unchecked")
+    LogStore<String, String> store = (LogStore<String, String>) store(cache);
+    KeyPartitioner partitioner = cache.getAdvancedCache().getComponentRegistry().getComponent(KeyPartitioner.class);
+    int segments = cache.getCacheConfiguration().clustering().hash().numSegments();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int segment = 0; segment < segments; segment++) {
+      IntSet one = IntSets.immutableSet(segment);
+      List<String> keys = Flowable.fromPublisher(store.publishKeys(one, null)).toList().blockingGet();
+      List<String> entryKeys = Flowable.fromPublisher(store.publishEntries(one, null, true))
+          .map(entry -> entry.getKey()).toList().blockingGet();
+      assertThat(entryKeys).containsExactlyInAnyOrderElementsOf(keys);
+      for (String key : keys) {
+        assertThat(partitioner.getSegment(key)).as("segment of %s", key).isEqualTo(segment);
+        assertThat(seen.add(key)).as("%s published once", key).isTrue();
+      }
+    }
+    assertThat(seen).hasSize(expectedKeys).isEqualTo(cache.keySet().stream().collect(Collectors.toSet()));
   }
 
   @Test
