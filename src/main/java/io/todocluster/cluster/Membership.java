@@ -26,6 +26,8 @@ import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.MergeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +104,23 @@ public final class Membership {
     store.addListener(new PartitionListener());
     minority = store.getAvailability() == AvailabilityMode.DEGRADED_MODE;
     onView(names(cacheManager.getMembers()));
+    settleIfMergedWhileStarting();
     return this;
+  }
+
+  /**
+   * A node whose first view had only itself (its discovery found nobody in time) merges into the
+   * cluster later, and that merge can come while the node is still starting, before this listener
+   * is added: nobody would then settle it or announce this node again. The JGroups view tells: a
+   * node that joins normally gets a plain view, so a merge view here is a merge this node missed.
+   */
+  private void settleIfMergedWhileStarting() {
+    if (cacheManager.getTransport() instanceof JGroupsTransport transport
+        && transport.getChannel().getView() instanceof MergeView view) {
+      log.warn("the cluster view merged while this node was starting ({})", view);
+      beginSettling(true, "merge while starting", (int) view.getViewId().getId());
+      mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
+    }
   }
 
   public void stop() {

@@ -2,29 +2,50 @@ package io.todocluster.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.infinispan.AdvancedCache;
 import org.infinispan.context.Flag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The last step of settling after a merge or a coordinator change: the coordinator of the new
- * view resolves the store's conflicts itself (blocking, on a worker) and then records, in the
- * replicated control cache, the view it did so for; the other members wait until they read that
- * record. One member walks the store, not all of them, and every member serves again only after
- * a resolution that succeeded. A coordinator lost on the way means a new view, and a new attempt.
+ * The last step of settling after a merge: the coordinator of the new view resolves the store's
+ * conflicts itself (blocking, on a worker) and then records, in the replicated control cache, the
+ * view it did so for; the other members wait until they read that record. One member walks the
+ * store, not all of them, and every member serves again only after a resolution that succeeded.
+ *
+ * <p>A member waits for the coordinator's record only so long ({@link #TAKE_OVER_AFTER}): a
+ * coordinator that never saw the merge (it was still starting when its singleton view merged
+ * into the cluster) never writes one, and a member that waited for it would serve nothing for
+ * good. After the bound the member resolves the conflicts itself; two resolutions at once apply the
+ * same merge policy, so they agree.
  */
 public final class Reconciliation implements Membership.Reconciler {
 
   static final String RECONCILED = "reconciled";
+  /** How long a member waits for the coordinator's record once the store looks settled. */
+  static final Duration TAKE_OVER_AFTER = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
 
   private final Vertx vertx;
   private final AdvancedCache<String, String> control;
   private final Runnable resolveConflicts;
+  private final LongSupplier nanoClock;
+  private int waitingForView = -1;
+  private long waitingSince;
 
   /** @param resolveConflicts resolves every conflict of the store, blocking; throws when it could not */
   public Reconciliation(Vertx vertx, AdvancedCache<String, String> control, Runnable resolveConflicts) {
+    this(vertx, control, resolveConflicts, System::nanoTime);
+  }
+
+  Reconciliation(Vertx vertx, AdvancedCache<String, String> control, Runnable resolveConflicts, LongSupplier nanoClock) {
     this.vertx = vertx;
     this.control = control;
     this.resolveConflicts = resolveConflicts;
+    this.nanoClock = nanoClock;
   }
 
   @Override
@@ -33,13 +54,28 @@ public final class Reconciliation implements Membership.Reconciler {
       return Future.succeededFuture(true);
     }
     if (!coordinator) {
-      return Future.succeededFuture(false);
+      if (!waitedTooLong(viewId)) {
+        return Future.succeededFuture(false);
+      }
+      log.warn("no member recorded a reconciliation for view {} within {} s: this member resolves the store's "
+          + "conflicts itself", viewId, TAKE_OVER_AFTER.toSeconds());
     }
     return vertx.executeBlocking(() -> {
       resolveConflicts.run();
       return null;
     }, false).compose(v -> Future.fromCompletionStage(control.putAsync(RECONCILED, Integer.toString(viewId)),
         vertx.getOrCreateContext())).map(true);
+  }
+
+  /** Whether this member has waited past the bound for view {@code viewId}'s record (the first call starts the wait). */
+  private synchronized boolean waitedTooLong(int viewId) {
+    long now = nanoClock.getAsLong();
+    if (waitingForView != viewId) {
+      waitingForView = viewId;
+      waitingSince = now;
+      return false;
+    }
+    return now - waitingSince >= TAKE_OVER_AFTER.toNanos();
   }
 
   private int reconciledFor() {

@@ -156,9 +156,9 @@ public final class Node {
 
   private Future<Void> deployRoot(RejoiningClusterManager clusterManager) {
     watchdog.start();
+    membership.onMerge(this::reannounce); // before start: a merge missed while starting is handled there
     membership.start();
     formation.start();
-    membership.onMerge(this::reannounce);
     membership.onChange(change -> warnIfTooFewCopies());
     TodoService service = new TodoService(vertx, cache, membership, watchdog::mayBeStale, formation::waitingFor);
     ClusterInfo clusterInfo = new ClusterInfo(vertx, clusterManager, membership, config.name());
