@@ -50,16 +50,21 @@ final class NodeRunner implements NodeLauncher {
         }
       });
       // the main thread waits here for the life of the node; the JVM normally ends in the hook
-      rejoinAfterFreeze(node);
+      awaitRejoin(node);
       current.set(Node.start(config));
     }
   }
 
-  /** Returns once the node was frozen too long and has abandoned its stale state (see FreezeWatchdog). */
-  private static void rejoinAfterFreeze(Node node) {
+  /**
+   * Returns once the node must rejoin as a new incarnation and has stopped: abandoning what it
+   * holds when it may be stale (frozen too long, see FreezeWatchdog), gracefully otherwise (its
+   * store stuck, see StuckTransferWatch).
+   */
+  private static void awaitRejoin(Node node) {
     try {
-      node.mustRejoin().await();
-      node.abandon().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Node.Rejoin why = node.mustRejoin().await();
+      LOG.warn("node {} rejoins as a new incarnation: {}", node.config().name(), why.why());
+      (why.stateIsStale() ? node.abandon() : node.stop()).await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("node {} did not abandon its state cleanly; exiting", node.config().name(), e);
       Runtime.getRuntime().halt(Main.EXIT_FAILURE);

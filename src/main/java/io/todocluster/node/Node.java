@@ -11,6 +11,7 @@ import io.todocluster.cluster.Reconciliation;
 import io.todocluster.cluster.Membership;
 import io.todocluster.cluster.ProcessRegistry;
 import io.todocluster.cluster.RejoiningClusterManager;
+import io.todocluster.cluster.StuckTransferWatch;
 import io.todocluster.cluster.NodeEndpoint;
 import io.todocluster.http.Dashboard;
 import io.todocluster.http.HttpApi;
@@ -80,7 +81,9 @@ public final class Node {
   private final NodeMetrics metrics;
   private final TodoStore store;
   private final Formation formation;
-  private final Promise<Duration> frozen = Promise.promise();
+  /** Completes when this node must rejoin as a new incarnation: frozen too long, or a state transfer stuck. */
+  private final Promise<Rejoin> rejoin = Promise.promise();
+  private final StuckTransferWatch transferWatch;
   private Supervisor root;
   private String rootDeployment;
   private volatile boolean serving;
@@ -98,6 +101,7 @@ public final class Node {
     this.cacheManager = cacheManager;
     this.clusterManager = clusterManager;
     this.watchdog = new FreezeWatchdog(config.name(), this::wokeUpFromFreeze);
+    this.transferWatch = new StuckTransferWatch(vertx, cacheManager, TodoStore.CACHES, this::transferStuck);
     this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
     this.membership.settleWith(store::settled, store::holds);
     var control = cacheManager.<String, String>getCache(CONTROL_CACHE).getAdvancedCache();
@@ -156,6 +160,7 @@ public final class Node {
 
   private Future<Void> deployRoot(RejoiningClusterManager clusterManager) {
     watchdog.start();
+    transferWatch.start();
     membership.onMerge(this::reannounce); // before start: a merge missed while starting is handled there
     membership.start();
     formation.start();
@@ -209,6 +214,7 @@ public final class Node {
     serving = false;
     phase = "draining";
     watchdog.stop();
+    transferWatch.stop();
     log.info("node {} stopping", config.name());
     Future<Void> handedOff = Future.succeededFuture();
     if (config.hostsProcesses() && rootDeployment != null) {
@@ -261,12 +267,26 @@ public final class Node {
     phase = "frozen";
     log.warn("node {} was frozen for {} ms, longer than the cluster tolerates; it rejoins as a new incarnation",
         config.name(), gap.toMillis());
-    frozen.tryComplete(gap);
+    rejoin.tryComplete(new Rejoin("frozen for " + gap.toMillis() + " ms", true));
   }
 
-  /** Completes when this node must rejoin as a new incarnation (it was frozen too long). */
-  public Future<Duration> mustRejoin() {
-    return frozen.future();
+  /** See {@link StuckTransferWatch}: what this node holds is sound, but its store cannot go on; it stops and starts again. */
+  private void transferStuck(String what) {
+    rejoin.tryComplete(new Rejoin(what, false));
+  }
+
+  /**
+   * Why this node must rejoin as a new incarnation.
+   *
+   * @param stateIsStale true: what it holds may be stale, so it abandons it (see {@link #abandon});
+   *     false: it stops gracefully (see {@link #stop}), handing its processes and data over first
+   */
+  public record Rejoin(String why, boolean stateIsStale) {
+  }
+
+  /** Completes when this node must rejoin as a new incarnation (frozen too long, or its store stuck). */
+  public Future<Rejoin> mustRejoin() {
+    return rejoin.future();
   }
 
   /**
