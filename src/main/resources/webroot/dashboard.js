@@ -67,6 +67,13 @@ function renderCluster(view) {
   $('served-by').textContent = view.node;
   $('partition').textContent = view.partition;
   $('partition').className = view.partition === 'majority' ? 'up' : 'down';
+  // settling: the store reconciles copies after a merge or a coordinator change; nothing is served meanwhile
+  const settling = view.settling;
+  $('settling').textContent = settling
+    ? `settling (${settling.why}, ${Math.round(settling.forMs / 1000)} s` +
+      (settling.failedAttempts ? `, ${settling.failedAttempts} failed: ${settling.lastError}` : '') + ')'
+    : 'settled';
+  $('settling').className = settling ? 'down' : 'up';
   state.members = view.members.slice().sort((a, b) => a.name.localeCompare(b.name));
   view.members.forEach(m => { state.names[m.nodeId] = m.name; });
   $('member-count').textContent = state.members.length;

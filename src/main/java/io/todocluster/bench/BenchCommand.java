@@ -31,7 +31,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** In the order the issue ranks them; --only keeps this order. */
   static final List<Benchmark> ALL = List.of(new ReadPathBench(), new FailoverBench(false), new WritePathBench(),
-      new FootprintBench(), new BookWorkloadBench(), new ProcessCostBench(), new FailoverBench(true), new MembershipBench());
+      new FootprintBench(), new BookWorkloadBench(), new ProcessCostBench(), new FailoverBench(true), new MembershipBench(),
+      new ReadyBench());
 
   @Spec
   private CommandSpec spec;
@@ -40,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean quick;
 
   @Option(names = "--only", split = ",", paramLabel = "<name>",
-      description = "Runs only these benchmarks (of: read, failover, write, footprint, book, processes, silent, membership).")
+      description = "Runs only these benchmarks (of: read, failover, write, footprint, book, processes, silent, membership, ready).")
   private List<String> only;
 
   @Option(names = "--out", paramLabel = "<file>", description = "The report to rewrite (default: BENCHMARKS.md for a full run).")

@@ -51,7 +51,8 @@ public final class ClusterInfo {
       return Future.succeededFuture(new JsonObject()
           .put("node", name)
           .put("members", list)
-          .put("partition", membership.isMinority() ? "minority" : "majority"));
+          .put("partition", membership.isMinority() ? "minority" : "majority")
+          .put("settling", membership.settleState() == null ? null : membership.settleState().toJson()));
     });
   }
 

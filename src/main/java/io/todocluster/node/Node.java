@@ -194,6 +194,11 @@ public final class Node {
         Addresses.SUPERVISOR_EVENTS);
     Future<Void> placed = config.hostsProcesses() ? clusterSupervisor.start() : Future.succeededFuture();
     // counting starts before the tree does, so that the first starts are counted too
+    // the store's settle state, for alerts: a cluster settling for minutes serves nothing
+    metrics.gauge("todo.cluster.settling", () -> membership.isSettling() ? 1 : 0);
+    metrics.gauge("todo.cluster.settle.failed_attempts",
+        () -> membership.settleState() == null ? 0 : membership.settleState().failedAttempts());
+    metrics.gauge("todo.cluster.formed", () -> formation.isFormed() ? 1 : 0);
     ProcessMetrics processMetrics = new ProcessMetrics(metrics, TodoCache.SUPERVISOR, cache::processCount,
         () -> membership.members().size(), membership::isMinority);
     return placed.compose(v -> vertx.deployVerticle(processMetrics)).compose(v -> vertx.deployVerticle(root)).map(id -> {

@@ -167,6 +167,8 @@ class HttpApiTest {
     JsonObject cluster = await(client.get("/api/cluster").send()).bodyAsJsonObject();
     assertThat(cluster.getString("node")).isEqualTo("http-test");
     assertThat(cluster.getString("partition")).isEqualTo("majority");
+    assertThat(cluster.containsKey("settling")).as("the settle state is part of the view").isTrue();
+    assertThat(cluster.getValue("settling")).as("nothing to reconcile").isNull();
     assertThat(cluster.getJsonArray("members")).hasSize(1);
     JsonObject member = cluster.getJsonArray("members").getJsonObject(0);
     assertThat(member.getString("name")).isEqualTo("http-test");

@@ -93,6 +93,9 @@ class MetricsEndpointTest {
     assertThat(page.has(s -> s.startsWith("jvm_gc_") && s.endsWith("_count"))).as("the collectors").isTrue();
     assertThat(page.value("todo_partition_minority")).as("a lone node is its own majority").isZero();
     assertThat(page.value("todo_cluster_members")).isEqualTo(1);
+    assertThat(page.value("todo_cluster_settling")).as("a lone started node has nothing to reconcile").isZero();
+    assertThat(page.value("todo_cluster_settle_failed_attempts")).isZero();
+    assertThat(page.value("todo_cluster_formed")).as("a lone started node has formed its cluster").isEqualTo(1);
     assertThat(page.types).containsEntry("todo_processes_live", "gauge")
         .containsEntry("todo_processes_restarts_total", "counter")
         .containsEntry("todo_supervisor_escalations_total", "counter")
