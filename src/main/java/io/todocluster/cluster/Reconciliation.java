@@ -15,15 +15,19 @@ import org.slf4j.LoggerFactory;
  * view it did so for; the other members wait until they read that record. One member walks the
  * store, not all of them, and every member serves again only after a resolution that succeeded.
  *
- * <p>A member waits for the coordinator's record only so long ({@link #TAKE_OVER_AFTER}): a
+ * <p>Whoever resolves first records that it is doing so for the view ({@link #RECONCILING}). A
+ * member waits for the coordinator's marker only so long ({@link #TAKE_OVER_AFTER}): a
  * coordinator that never saw the merge (it was still starting when its singleton view merged
  * into the cluster) never writes one, and a member that waited for it would serve nothing for
- * good. After the bound the member resolves the conflicts itself; two resolutions at once apply the
- * same merge policy, so they agree.
+ * good. Without a marker after the bound the member resolves the conflicts itself; with one it
+ * goes on waiting, however long the resolution takes (on two loaded cores it took 11 s, and three
+ * members walking the store at once took twice that). Two resolutions at once apply the same
+ * merge policy, so they agree. A coordinator lost on the way means a new view and a new wait.
  */
 public final class Reconciliation implements Membership.Reconciler {
 
   static final String RECONCILED = "reconciled";
+  static final String RECONCILING = "reconciling";
   /** How long a member waits for the coordinator's record once the store looks settled. */
   static final Duration TAKE_OVER_AFTER = Duration.ofSeconds(10);
 
@@ -54,17 +58,24 @@ public final class Reconciliation implements Membership.Reconciler {
       return Future.succeededFuture(true);
     }
     if (!coordinator) {
-      if (!waitedTooLong(viewId)) {
+      if (recorded(RECONCILING) >= viewId || !waitedTooLong(viewId)) {
         return Future.succeededFuture(false);
       }
-      log.warn("no member recorded a reconciliation for view {} within {} s: this member resolves the store's "
+      log.warn("no member began a reconciliation for view {} within {} s: this member resolves the store's "
           + "conflicts itself", viewId, TAKE_OVER_AFTER.toSeconds());
     }
-    return vertx.executeBlocking(() -> {
-      resolveConflicts.run();
-      return null;
-    }, false).compose(v -> Future.fromCompletionStage(control.putAsync(RECONCILED, Integer.toString(viewId)),
-        vertx.getOrCreateContext())).map(true);
+    return put(RECONCILING, viewId)
+        .compose(v -> vertx.executeBlocking(() -> {
+          resolveConflicts.run();
+          return null;
+        }, false))
+        .compose(v -> put(RECONCILED, viewId))
+        .map(true);
+  }
+
+  private Future<Void> put(String key, int viewId) {
+    return Future.fromCompletionStage(control.putAsync(key, Integer.toString(viewId)), vertx.getOrCreateContext())
+        .mapEmpty();
   }
 
   /** Whether this member has waited past the bound for view {@code viewId}'s record (the first call starts the wait). */
@@ -79,7 +90,12 @@ public final class Reconciliation implements Membership.Reconciler {
   }
 
   private int reconciledFor() {
-    String value = control.withFlags(Flag.CACHE_MODE_LOCAL).get(RECONCILED);
+    return recorded(RECONCILED);
+  }
+
+  /** The view a record names, read from this member's copy of the replicated control cache; -1 when none. */
+  private int recorded(String key) {
+    String value = control.withFlags(Flag.CACHE_MODE_LOCAL).get(key);
     return value == null ? -1 : Integer.parseInt(value);
   }
 }

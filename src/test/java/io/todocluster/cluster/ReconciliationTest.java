@@ -54,6 +54,7 @@ class ReconciliationTest {
   void coordinatorResolves(Vertx vertx) throws Exception {
     assertThat(await(reconciliation(vertx).reconcile(VIEW, true))).isTrue();
     assertThat(resolutions).hasValue(1);
+    assertThat(control.get(Reconciliation.RECONCILING)).as("it said it began").isEqualTo(Integer.toString(VIEW));
     assertThat(control.get(Reconciliation.RECONCILED)).isEqualTo(Integer.toString(VIEW));
   }
 
@@ -79,6 +80,29 @@ class ReconciliationTest {
     assertThat(await(member.reconcile(VIEW, false))).isTrue();
     assertThat(resolutions).hasValue(1);
     assertThat(control.get(Reconciliation.RECONCILED)).isEqualTo(Integer.toString(VIEW));
+  }
+
+  @Test
+  @DisplayName("a member does not take over while another has begun the reconciliation of this view, however long it takes")
+  void memberWaitsForAReconciliationUnderWay(Vertx vertx) throws Exception {
+    Reconciliation member = reconciliation(vertx);
+    control.put(Reconciliation.RECONCILING, Integer.toString(VIEW));
+    assertThat(await(member.reconcile(VIEW, false))).isFalse();
+    clock.addAndGet(10 * Reconciliation.TAKE_OVER_AFTER.toNanos());
+    assertThat(await(member.reconcile(VIEW, false))).isFalse();
+    assertThat(resolutions).hasValue(0);
+  }
+
+  @Test
+  @DisplayName("a marker of an older view does not stop a member from taking over")
+  void olderMarkerDoesNotCount(Vertx vertx) throws Exception {
+    Reconciliation member = reconciliation(vertx);
+    control.put(Reconciliation.RECONCILING, Integer.toString(VIEW - 1));
+    member.reconcile(VIEW, false);
+    clock.addAndGet(Reconciliation.TAKE_OVER_AFTER.toNanos());
+    assertThat(await(member.reconcile(VIEW, false))).isTrue();
+    assertThat(resolutions).hasValue(1);
+    assertThat(control.get(Reconciliation.RECONCILING)).isEqualTo(Integer.toString(VIEW));
   }
 
   @Test
