@@ -118,7 +118,9 @@ public final class Membership {
     if (cacheManager.getTransport() instanceof JGroupsTransport transport
         && transport.getChannel().getView() instanceof MergeView view) {
       log.warn("the cluster view merged while this node was starting ({})", view);
-      beginSettling(true, "merge while starting", (int) view.getViewId().getId());
+      // the merge is already past: the store's events after it may all have happened before anyone
+      // listened, so the store is judged by its state now (NO_PAST_EVENT), not by events since
+      beginSettling(true, "merge while starting", (int) view.getViewId().getId(), NO_PAST_EVENT);
       mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
     }
   }
@@ -220,7 +222,7 @@ public final class Membership {
       if (leftGracefully) {
         log.info("the coordinator {} left gracefully after its store had left: nothing to reconcile", previous);
       } else {
-        beginSettling(false, "the coordinator " + previous + " is gone", event.getViewId());
+        beginSettling(false, "the coordinator " + previous + " is gone", event.getViewId(), System.nanoTime());
       }
     }
   }
@@ -229,16 +231,20 @@ public final class Membership {
   @Merged
   public void merged(ViewChangedEvent event) {
     onView(names(event.getNewMembers()));
-    beginSettling(true, "merge", event.getViewId());
+    beginSettling(true, "merge", event.getViewId(), System.nanoTime());
     mergeListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
   }
+
+  /** For an event this node learned of only after it happened: no store event need follow it. */
+  static final long NO_PAST_EVENT = Long.MIN_VALUE;
 
   /** How the store tells that it has settled since a given time (see {@link #settleWith}). */
   @FunctionalInterface
   public interface StoreSettled {
     /**
      * @param members the members that hold data
-     * @param sinceNanos when the event happened
+     * @param sinceNanos when the event happened; {@link #NO_PAST_EVENT} when it is not known (then
+     *     only the store's present state counts)
      * @param afterMerge whether it was a merge (copies that differ meet) or a coordinator change
      */
     boolean test(Set<String> members, long sinceNanos, boolean afterMerge);
@@ -305,7 +311,7 @@ public final class Membership {
    * the copies unreconciled) and tells the others; a failed attempt is retried. A newer event
    * starts the wait again.
    */
-  private synchronized void beginSettling(boolean afterMerge, String why, int viewId) {
+  private synchronized void beginSettling(boolean afterMerge, String why, int viewId, long eventNanos) {
     if (settled.future().isComplete()) {
       settled = Promise.promise();
     }
@@ -329,7 +335,7 @@ public final class Membership {
       }
       Set<String> holders = new LinkedHashSet<>(members);
       holders.removeAll(clients);
-      if (storeSettled != null && !storeSettled.test(holders, since, afterMerge)) {
+      if (storeSettled != null && !storeSettled.test(holders, eventNanos, afterMerge)) {
         return;
       }
       // a new coordinator's own conflict resolution reconciles copies that all come from one side;

@@ -85,7 +85,8 @@ public final class TodoStore implements ListStore {
 
   /**
    * Whether the store has settled since a merge or a coordinator change: conflicts resolved, no
-   * rebalance running, and every given member in the topology. Until then a read may see a copy
+   * rebalance running, and every given member in the topology (with {@code sinceNanos} at
+   * Long.MIN_VALUE, for an event learned of late, only the present state counts). Until then a read may see a copy
    * that conflict resolution is about to replace, and a write may race with it.
    */
   public boolean settled(java.util.Collection<String> members, long sinceNanos, boolean afterMerge) {
