@@ -101,7 +101,8 @@ final class NetnsCleanup {
     // Deleting the root-side veth end removes its peer at once; deleting only the namespace
     // would leave the veth to the kernel's asynchronous cleanup, visible for a moment after.
     Sh.Result r = Sh.run("ip", "link", "del", "dev", name);
-    if (!r.ok() && !r.stderr().contains("Cannot find device")) {
+    // "No such device": the kernel was already removing it (its namespace's deletion got there first)
+    if (!r.ok() && !r.stderr().contains("Cannot find device") && !r.stderr().contains("No such device")) {
       errors.add(name + ": " + r.stderr().strip());
     }
   }

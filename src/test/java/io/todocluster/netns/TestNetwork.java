@@ -209,8 +209,10 @@ public final class TestNetwork implements AutoCloseable {
       }
     }
     for (int i = 0; i < size; i++) {
-      NetnsCleanup.removeNamespace(namespace(i), errors);
+      // the link first: deleting the namespace first leaves its veth to the kernel's
+      // asynchronous cleanup, which races with our own delete of the root-side end
       NetnsCleanup.removeLink(vethPort(i), errors);
+      NetnsCleanup.removeNamespace(namespace(i), errors);
     }
     NetnsCleanup.removeLink(bridge(), errors);
     try {

@@ -132,5 +132,21 @@ public final class NodeCluster implements AutoCloseable {
     for (NodeProcess node : nodes) {
       node.close();
     }
+    keepLogs();
+  }
+
+  /**
+   * The nodes' logs outlive the test's temp dir (target/node-logs/), so that a failed run can be
+   * read: the data dirs, logs included, are deleted with the temp dir.
+   */
+  private void keepLogs() throws java.io.IOException {
+    Path into = Path.of("target", "node-logs", dir.getFileName() + "-" + System.nanoTime());
+    java.nio.file.Files.createDirectories(into);
+    try (var logs = java.nio.file.Files.find(dir, 3, (path, attributes) -> path.toString().endsWith(".log")
+        && attributes.isRegularFile() && !path.toString().contains("infinispan"))) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        java.nio.file.Files.copy(log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 }
