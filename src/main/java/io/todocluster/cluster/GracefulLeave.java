@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.infinispan.lifecycle.ComponentStatus;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.topology.LocalTopologyManager;
 import org.infinispan.topology.RebalancingStatus;
@@ -46,8 +45,7 @@ public final class GracefulLeave {
     long since = System.nanoTime();
     try {
       for (String name : caches) {
-        if (cacheManager.cacheExists(name) && cacheManager.getCache(name, false) != null
-            && cacheManager.getCache(name, false).getStatus() == ComponentStatus.RUNNING) {
+        if (cacheManager.isRunning(name)) {
           cacheManager.getCache(name).stop();
         }
       }

@@ -54,7 +54,7 @@ public final class Reconciliation implements Membership.Reconciler {
 
   @Override
   public Future<Boolean> reconcile(int viewId, boolean coordinator) {
-    if (reconciledFor() >= viewId) {
+    if (recorded(RECONCILED) >= viewId) {
       return Future.succeededFuture(true);
     }
     if (!coordinator) {
@@ -87,10 +87,6 @@ public final class Reconciliation implements Membership.Reconciler {
       return false;
     }
     return now - waitingSince >= TAKE_OVER_AFTER.toNanos();
-  }
-
-  private int reconciledFor() {
-    return recorded(RECONCILED);
   }
 
   /** The view a record names, read from this member's copy of the replicated control cache; -1 when none. */
