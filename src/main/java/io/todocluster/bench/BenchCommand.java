@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** In the order the issue ranks them; --only keeps this order. */
   static final List<Benchmark> ALL = List.of(new ReadPathBench(), new FailoverBench(false), new WritePathBench(),
-      new FootprintBench(), new BookWorkloadBench(), new ProcessCostBench(), new FailoverBench(true), new MembershipBench(),
+      new FootprintBench(), new BookWorkloadBench(), new LatencyBench(), new ProcessCostBench(), new FailoverBench(true), new MembershipBench(),
       new ReadyBench());
 
   @Spec

@@ -41,9 +41,23 @@ final class BenchContext {
     return quick;
   }
 
-  /** A warm-up before every measured load: JIT and connection set-up (1 s in --quick, 3 s in full). */
+  /**
+   * The least warm-up before every measured load: JIT and connection set-up (1 s in --quick, 60 s
+   * in full: three fresh node JVMs on 2 cores under the book's load climbed for about 90 s, from
+   * 660 to 1,880 req/s in 10 s steps, with dips on the way that a shorter rule took for a plateau).
+   */
   Duration warmup() {
-    return Duration.ofSeconds(quick ? 1 : 3);
+    return Duration.ofSeconds(quick ? 1 : 60);
+  }
+
+  /** The most: a load is warmed up until its rate levels off ({@link Warmup}), 5 s in --quick, 120 s in full. */
+  Duration maxWarmup() {
+    return Duration.ofSeconds(quick ? 5 : 120);
+  }
+
+  /** How long a measured load may take in all. */
+  Duration loadBudget() {
+    return Warmup.budget(maxWarmup(), window());
   }
 
   /** A measured load window (2 s in --quick, 10 s in full). */

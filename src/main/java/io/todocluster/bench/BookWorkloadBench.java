@@ -1,5 +1,6 @@
 package io.todocluster.bench;
 
+import io.todocluster.bench.Figure.Goal;
 import io.todocluster.bench.LoadGenerator.Request;
 import io.todocluster.bench.LoadGenerator.Result;
 import java.time.Duration;
@@ -36,24 +37,27 @@ final class BookWorkloadBench implements Benchmark {
     return List.of(
         Figure.alone(name(), "req/s on 1 node (" + lists + " lists)", one.requestsPerSecond(), "req/s"),
         Figure.alone(name(), "p99 on 1 node", one.percentileMillis(99), "ms"),
-        new Figure(name(), "req/s on 3 nodes", three.requestsPerSecond(), "req/s", base, one.requestsPerSecond(), null),
-        new Figure(name(), "p99 on 3 nodes", three.percentileMillis(99), "ms", base, one.percentileMillis(99), null),
+        // the book's Elixir system on this machine kind: 0.38-0.39 (issue 14)
+        new Figure(name(), "req/s on 3 nodes", three.requestsPerSecond(), "req/s", base, one.requestsPerSecond(),
+            Goal.atLeast(0.5)),
+        new Figure(name(), "p99 on 3 nodes", three.percentileMillis(99), "ms", base, one.percentileMillis(99),
+            Goal.atMost(2)),
         Figure.alone(name(), "errors (1 and 3 nodes)", one.errors() + three.errors(), ""));
   }
 
   private Result measure(BenchContext context, int nodeCount, int lists) throws Exception {
     List<Jvm> nodes = context.fleet().startCluster("book" + nodeCount + "-", nodeCount, List.of(), List.of());
     AtomicLong sequence = new AtomicLong();
-    Result result = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.window(), () -> {
+    Result result = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), () -> {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       int port = nodes.get((int) (sequence.getAndIncrement() % nodeCount)).httpPort();
       String list = "todo_list_" + random.nextInt(1, lists + 1);
       return random.nextInt(10) < 8
           ? Request.get(port, "/entries?list=" + list + "&date=" + DATE)
           : Request.post(port, "/add_entry?list=" + list + "&date=" + DATE + "&title=Dentist");
-    }), context.warmup().plus(context.window()).plus(Duration.ofSeconds(30)));
-    context.progress("[book] %d node(s): %.0f req/s, p99 %.2f ms, %d errors", nodeCount, result.requestsPerSecond(),
-        result.percentileMillis(99), result.errors());
+    }), context.loadBudget());
+    context.progress("[book] %d node(s): %.0f req/s, p99 %.2f ms, %d errors (%s)", nodeCount,
+        result.requestsPerSecond(), result.percentileMillis(99), result.errors(), result.warmup());
     context.fleet().stop(nodes);
     return result;
   }

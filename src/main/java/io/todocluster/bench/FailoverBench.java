@@ -2,7 +2,6 @@ package io.todocluster.bench;
 
 import io.todocluster.bench.Figure.Goal;
 import io.todocluster.bench.LoadGenerator.Request;
-import io.todocluster.cluster.Placement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -87,21 +86,11 @@ final class FailoverBench implements Benchmark {
     List<Jvm> nodes = context.fleet().startCluster("fo", 3, List.of(), List.of());
     Jvm victim = nodes.get(2);
     List<Jvm> survivors = nodes.subList(0, 2);
-    JsonObject cluster = new JsonObject(nodes.get(0).get("/api/cluster").body());
-    List<String> members = new ArrayList<>();
-    String victimId = null;
-    for (Object m : cluster.getJsonArray("members")) {
-      JsonObject member = (JsonObject) m;
-      members.add(member.getString("nodeId"));
-      if (victim.name().equals(member.getString("name"))) {
-        victimId = member.getString("nodeId");
-      }
-    }
-    // the lists the victim owns, found by the nodes' own placement over the same members
-    Placement placement = new Placement(members);
+    // the lists the victim owns, as the nodes' own placement says (GET /api/lists/{list}/node)
     List<String> owned = new ArrayList<>();
     for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
-      if (victimId.equals(placement.owner("fo-" + i))) {
+      JsonObject where = new JsonObject(nodes.get(0).get("/api/lists/fo-" + i + "/node").body());
+      if (victim.name().equals(where.getString("node"))) {
         owned.add("fo-" + i);
       }
     }

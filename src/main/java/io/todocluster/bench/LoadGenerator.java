@@ -19,8 +19,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop HTTP load: {@code concurrency} requests always in flight over as many kept-alive
- * connections, for a warm-up (not recorded) and then a measured window, latencies in an
- * HdrHistogram. Only requests started and finished inside the window count.
+ * connections, for a warm-up (not recorded, until the rate levels off: see {@link Warmup}) and
+ * then a measured window, latencies in an HdrHistogram. Only requests started and finished
+ * inside the window count.
  */
 public final class LoadGenerator {
 
@@ -41,7 +42,7 @@ public final class LoadGenerator {
   }
 
   /** What a run measured. */
-  public record Result(long ok, long errors, double seconds, Histogram latencies) {
+  public record Result(long ok, long errors, double seconds, Histogram latencies, String warmup) {
 
     public double requestsPerSecond() {
       return ok / seconds;
@@ -63,24 +64,29 @@ public final class LoadGenerator {
     this.vertx = vertx;
   }
 
-  public Future<Result> run(int concurrency, Duration warmup, Duration window, Supplier<Request> next) {
+  /** A load warmed up for {@code minWarmup}, then until its rate levels off, at most {@code maxWarmup}. */
+  public Future<Result> run(int concurrency, Duration minWarmup, Duration maxWarmup, Duration window,
+      Supplier<Request> next) {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(concurrency));
-    long start = System.nanoTime();
-    Run run = new Run(client, next, start + warmup.toNanos(), start + warmup.toNanos() + window.toNanos());
+    Warmup warmup = new Warmup(minWarmup, maxWarmup, window);
+    long ticker = vertx.setPeriodic(Warmup.SLICE.toMillis(), id -> warmup.tick());
+    Run run = new Run(client, next, warmup);
     for (int i = 0; i < concurrency; i++) {
       run.loop();
     }
     return run.done.future()
-        .map(v -> new Result(run.ok.get(), run.errors.get(), window.toNanos() / 1e9, run.latencies))
-        .eventually(() -> client.close());
+        .map(v -> new Result(run.ok.get(), run.errors.get(), window.toNanos() / 1e9, run.latencies, warmup.describe()))
+        .eventually(() -> {
+          vertx.cancelTimer(ticker);
+          return client.close();
+        });
   }
 
   private static final class Run {
     final HttpClientAgent client;
     final Supplier<Request> next;
-    final long measureFrom;
-    final long measureUntil;
+    final Warmup warmup;
     // 1 us .. 60 s at 3 significant digits
     final Histogram latencies = new ConcurrentHistogram(1_000, TimeUnit.SECONDS.toNanos(60), 3);
     final AtomicLong ok = new AtomicLong();
@@ -88,11 +94,10 @@ public final class LoadGenerator {
     final AtomicInteger running = new AtomicInteger();
     final Promise<Void> done = Promise.promise();
 
-    Run(HttpClientAgent client, Supplier<Request> next, long measureFrom, long measureUntil) {
+    Run(HttpClientAgent client, Supplier<Request> next, Warmup warmup) {
       this.client = client;
       this.next = next;
-      this.measureFrom = measureFrom;
-      this.measureUntil = measureUntil;
+      this.warmup = warmup;
     }
 
     void loop() {
@@ -102,7 +107,7 @@ public final class LoadGenerator {
 
     private void sendNext() {
       long began = System.nanoTime();
-      if (began >= measureUntil) {
+      if (warmup.over(began)) {
         if (running.decrementAndGet() == 0) {
           done.tryComplete();
         }
@@ -119,7 +124,8 @@ public final class LoadGenerator {
           .compose(resp -> resp.body().map(body -> resp.statusCode()))
           .onComplete(ar -> {
             long ended = System.nanoTime();
-            if (began >= measureFrom && ended <= measureUntil) {
+            warmup.completed();
+            if (warmup.counts(began, ended)) {
               if (ar.succeeded() && ar.result() < 300) {
                 ok.incrementAndGet();
                 latencies.recordValue(Math.max(1_000, ended - began));

@@ -1,5 +1,6 @@
 package io.todocluster.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,27 +35,27 @@ final class RawPuts {
     }
     Cache<String, String> cache = cacheManager.getCache("todo-entries");
     int threads = Integer.parseInt(a.getOrDefault("threads", "16"));
-    long warmupNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a.getOrDefault("warmupMs", "2000")));
-    long windowNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a.getOrDefault("windowMs", "5000")));
+    Duration minWarmup = Duration.ofMillis(Long.parseLong(a.getOrDefault("warmupMs", "2000")));
+    Duration maxWarmup = Duration.ofMillis(Long.parseLong(a.getOrDefault("maxWarmupMs", a.getOrDefault("warmupMs", "2000"))));
+    Duration window = Duration.ofMillis(Long.parseLong(a.getOrDefault("windowMs", "5000")));
     String value = "x".repeat(Integer.parseInt(a.getOrDefault("bytes", "60")));
     Histogram latencies = new ConcurrentHistogram(1_000, TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong ok = new AtomicLong();
-    long start = System.nanoTime();
-    long from = start + warmupNanos;
-    long until = from + windowNanos;
+    Warmup warmup = new Warmup(minWarmup, maxWarmup, window);
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
       Thread worker = new Thread(() -> {
         for (long i = 0; ; i++) {
           long began = System.nanoTime();
-          if (began >= until) {
+          if (warmup.over(began)) {
             return;
           }
           // 100 lists per thread, keys grouped by list like the nodes' entries
           cache.put("bench-" + thread + "-" + (i % 100) + "/" + i, value);
           long ended = System.nanoTime();
-          if (began >= from && ended <= until) {
+          warmup.completed();
+          if (warmup.counts(began, ended)) {
             ok.incrementAndGet();
             latencies.recordValue(Math.max(1_000, ended - began));
           }
@@ -63,10 +64,14 @@ final class RawPuts {
       worker.start();
       workers.add(worker);
     }
+    while (!warmup.measuring()) {
+      Thread.sleep(Warmup.SLICE.toMillis());
+      warmup.tick();
+    }
     for (Thread worker : workers) {
       worker.join();
     }
-    LOG.info("{} ok={} seconds={} p50us={} p99us={}", RESULT, ok.get(), windowNanos / 1e9,
-        latencies.getValueAtPercentile(50) / 1000, latencies.getValueAtPercentile(99) / 1000);
+    LOG.info("{} ok={} seconds={} p50us={} p99us={} ({})", RESULT, ok.get(), window.toNanos() / 1e9,
+        latencies.getValueAtPercentile(50) / 1000, latencies.getValueAtPercentile(99) / 1000, warmup.describe());
   }
 }

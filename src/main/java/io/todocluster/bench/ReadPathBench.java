@@ -57,10 +57,12 @@ final class ReadPathBench implements Benchmark {
     // node's longer code path needs more JIT warm-up than the baseline's, so both get one first
     Duration jitWarmup = Duration.ofSeconds(context.size(1, 10));
     for (int port : new int[] {node.httpPort(), baselinePort}) {
-      BenchContext.await(context.load().run(CONCURRENCY, jitWarmup, Duration.ofMillis(100), () -> Request.get(port, uri)),
+      BenchContext.await(context.load().run(CONCURRENCY, jitWarmup, jitWarmup, Duration.ofMillis(100), () -> Request.get(port, uri)),
           jitWarmup.plus(Duration.ofSeconds(30)));
     }
     int rounds = context.size(1, 3);
+    // after that, each round only sets its connections up (the JIT is warm)
+    Duration roundWarmup = Duration.ofSeconds(context.size(1, 3));
     List<Result> ours = new ArrayList<>();
     List<Result> theirs = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
@@ -68,8 +70,8 @@ final class ReadPathBench implements Benchmark {
       for (int turn = 0; turn < 2; turn++) {
         boolean measureOurs = (turn == 0) == oursFirst;
         int port = measureOurs ? node.httpPort() : baselinePort;
-        Result result = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.window(),
-            () -> Request.get(port, uri)), context.window().plus(context.warmup()).plus(Duration.ofSeconds(30)));
+        Result result = BenchContext.await(context.load().run(CONCURRENCY, roundWarmup, roundWarmup, context.window(),
+            () -> Request.get(port, uri)), context.loadBudget());
         (measureOurs ? ours : theirs).add(result);
         context.progress("[read] %s: %.0f req/s, p99 %.2f ms, %d errors", measureOurs ? "ours" : "baseline",
             result.requestsPerSecond(), result.percentileMillis(99), result.errors());

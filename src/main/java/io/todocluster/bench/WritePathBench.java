@@ -40,19 +40,20 @@ final class WritePathBench implements Benchmark {
     String entry = "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}";
     int entryBytes = nodes.get(0).postJson("/api/lists/w-0/entries", entry).body().length();
     AtomicLong sequence = new AtomicLong();
-    Result ours = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.window(), () -> {
+    Result ours = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), () -> {
       long n = sequence.getAndIncrement();
       return Request.postJson(nodes.get((int) (n % 3)).httpPort(), "/api/lists/w-" + (n % LISTS) + "/entries", entry);
-    }), context.warmup().plus(context.window()).plus(Duration.ofSeconds(30)));
-    context.progress("[write] ours: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", ours.requestsPerSecond(),
-        ours.percentileMillis(50), ours.percentileMillis(99), ours.errors());
+    }), context.loadBudget());
+    context.progress("[write] ours: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors (%s)", ours.requestsPerSecond(),
+        ours.percentileMillis(50), ours.percentileMillis(99), ours.errors(), ours.warmup());
     context.fleet().stop(nodes);
 
     List<Jvm> members = HaBaseline.startMembers(context.fleet(), "puts", "puts", false, 3, List.of("drive=false",
         "drive=false", "drive=true members=3 threads=" + CONCURRENCY + " bytes=" + entryBytes
-            + " warmupMs=" + context.warmup().toMillis() + " windowMs=" + context.window().toMillis()));
+            + " warmupMs=" + context.warmup().toMillis() + " maxWarmupMs=" + context.maxWarmup().toMillis()
+            + " windowMs=" + context.window().toMillis()));
     String line = members.get(2).awaitLine(Pattern.compile("(" + RESULT.pattern() + ")"),
-        context.warmup().plus(context.window()).plus(Duration.ofSeconds(60)));
+        context.loadBudget().plus(Duration.ofSeconds(30)));
     Matcher m = RESULT.matcher(line);
     if (!m.find()) {
       throw new IllegalStateException("unreadable result: " + line);

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * system): members from the cache manager's view changes and merges (not from Vert.x's single
  * node-listener slot, which Vert.x itself needs), each member's role from the metadata it
  * publishes with its Vert.x node info, members announced as leaving, and the partition state
- * of the store. From these it keeps the {@link Placement} of processes over the live servers,
+ * of the store. From these it keeps the {@link Placement} of processes over the live servers
+ * (each process with its data: {@link DataPlacement}),
  * publishes every change on {@code cluster.events}, and tells its listeners which members left.
  */
 @Listener
@@ -85,6 +86,7 @@ public final class Membership {
   private volatile java.util.function.Predicate<String> storeHolds = member -> true;
   private volatile Set<String> members = Set.of();
   private volatile Placement placement = new Placement(List.of());
+  private final DataPlacement dataPlacement;
   private volatile boolean minority;
 
   public Membership(Vertx vertx, EmbeddedCacheManager cacheManager, ClusterManager clusterManager, boolean selfServes) {
@@ -94,6 +96,7 @@ public final class Membership {
     this.self = clusterManager.getNodeId();
     this.selfServes = selfServes;
     this.store = cacheManager.getCache(TodoStore.LISTS).getAdvancedCache();
+    this.dataPlacement = new DataPlacement(store);
   }
 
   /** Starts listening; a listener added after start misses the node's own join view, so read it too. */
@@ -451,7 +454,7 @@ public final class Membership {
     servers.forEach(removed::remove);
     Set<String> added = new LinkedHashSet<>(servers);
     placement.members().forEach(added::remove);
-    placement = new Placement(servers);
+    placement = dataPlacement.over(servers);
     if (!removed.isEmpty() || !added.isEmpty() || !lost.isEmpty()) {
       Change change = new Change(Set.copyOf(lost), Set.copyOf(removed), Set.copyOf(added));
       log.info("placement: servers {} (removed {}, added {})", servers, removed, added);

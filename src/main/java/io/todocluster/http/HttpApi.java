@@ -82,6 +82,7 @@ public final class HttpApi extends VerticleBase {
     router.get(READY_PATH).handler(operations::handleReady);
     router.get("/metrics").handler(operations::handleMetrics);
     router.get("/api/cluster").handler(this::handleCluster);
+    router.get("/api/lists/:list/node").handler(this::handleListNode);
     router.get(OPENAPI_PATH).handler(this::handleOpenApi);
 
     router.get("/api/dashboard").handler(this::handleDashboardSettings);
@@ -202,6 +203,10 @@ public final class HttpApi extends VerticleBase {
 
   private void handleOpenApi(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", OpenApiDocument.CONTENT_TYPE).end(openApi);
+  }
+
+  private void handleListNode(RoutingContext ctx) {
+    reply(ctx, 200, todos.whereIs(ctx.pathParam("list")).map(o -> (Object) o));
   }
 
   private void handleCluster(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.todocluster.todo;
 
 import io.todocluster.Addresses;
+import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -88,6 +89,25 @@ public final class TodoService {
       command.put("idempotencyKey", INTERNAL_KEY_PREFIX + UUID.randomUUID());
     }
     return route(command, System.nanoTime() + ROUTING_DEADLINE.toNanos());
+  }
+
+  /**
+   * Which node runs the list's process, or starts it on the list's next command (Erlang's
+   * {@code whereis}): the placement this node computes now, the same on every node of one view.
+   */
+  public Future<JsonObject> whereIs(Object list) {
+    String name;
+    try {
+      name = Commands.listName(list);
+    } catch (TodoException e) {
+      return Future.failedFuture(e);
+    }
+    String owner = membership.owner(name);
+    if (owner == null) {
+      return Future.failedFuture(TodoException.unavailable("no server node is available"));
+    }
+    return Future.succeededFuture(new JsonObject().put("list", name).put("node", ClusterManagerFactory.nodeName(owner))
+        .put("nodeId", owner));
   }
 
   /** Runs a command another node routed here, already validated, on this node's process. */

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.todocluster.Addresses;
 import io.todocluster.node.Node;
+import io.todocluster.store.TodoStore;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.topology.CacheTopology;
 import io.todocluster.support.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -103,6 +108,42 @@ class ClusterRoutingTest {
 
   @Test
   @Order(3)
+  @DisplayName("each list's process runs on the node that holds the primary copy of the list's data")
+  void processesRunWithTheirData() throws Exception {
+    List<String> lists = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      lists.add("aligned-" + i);
+      await(command(cluster.node(i % 3), add("aligned-" + i, "Dentist")));
+    }
+    TestCluster.await("every store cache has rebalanced over the three nodes",
+        () -> cluster.nodes().stream().allMatch(ClusterRoutingTest::storeRebalanced));
+    for (String list : lists) {
+      List<String> hosts = cluster.nodes().stream().filter(n -> n.cache().lists().contains(list))
+          .map(n -> n.membership().self()).toList();
+      assertThat(hosts).as("where %s runs", list).hasSize(1);
+      for (String cache : TodoStore.CACHES) {
+        var topology = cacheManager(cluster.node(0)).getCache(cache).getAdvancedCache().getDistributionManager()
+            .getCacheTopology();
+        assertThat(topology.getDistribution(list + "/1").primary().toString())
+            .as("the primary owner of %s in %s", list, cache).isEqualTo(hosts.get(0));
+      }
+    }
+  }
+
+  private static EmbeddedCacheManager cacheManager(Node node) {
+    return ClusterManagerFactory.cacheManager((InfinispanClusterManager) ((VertxInternal) node.vertx()).clusterManager());
+  }
+
+  private static boolean storeRebalanced(Node node) {
+    return TodoStore.CACHES.stream().allMatch(name -> {
+      var topology = cacheManager(node).getCache(name).getAdvancedCache().getDistributionManager().getCacheTopology();
+      return topology.getPhase() == CacheTopology.Phase.NO_REBALANCE && topology.getPendingCH() == null
+          && topology.getCurrentCH().getMembers().size() == 3;
+    });
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("3,000 lists are spread with no node above 40% of the processes")
   void balance() throws Exception {
     List<Future<Object>> reads = new ArrayList<>();
@@ -123,7 +164,7 @@ class ClusterRoutingTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("a node that leaves under load hands its lists off: no failed request, nothing lost")
   void gracefulLeave() throws Exception {
     Node leaving = cluster.node(2);
