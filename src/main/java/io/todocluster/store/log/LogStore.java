@@ -28,8 +28,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * An Infinispan store on an {@link AppendLog}: it keeps the bytes of each entry exactly as the
- * persistence marshaller made them, so it works for any key and value type. Every file access runs
- * on Infinispan's blocking threads; answers that need only the in-memory index do not switch thread.
+ * persistence marshaller made them, so it works for any key and value type. Reads and fsyncs run
+ * on Infinispan's blocking threads; answers that need only the in-memory index do not switch thread,
+ * and neither do writes to a log that does not fsync (see {@link #append}).
  *
  * <p>Non-segmented: one log per cache; Infinispan filters by segment for such a store, and the
  * publishers filter too. In XML (or in code, {@link LogStoreConfigurationBuilder}):
@@ -54,6 +55,7 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   private KeyPartitioner keyPartitioner;
   private InitializationContext ctx;
   private volatile AppendLog appendLog;
+  private boolean sync;
   /**
    * The segment of every key seen since the start: Infinispan asks a non-segmented store for one
    * segment at a time (state transfer, conflict resolution), and without this each such question
@@ -70,6 +72,7 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
     this.keyPartitioner = ctx.getKeyPartitioner();
     LogStoreSettings settings = LogStoreSettings.from(ctx.getConfiguration().properties(),
         ctx.getGlobalConfiguration().globalState(), ctx.getCache().getName());
+    this.sync = settings.sync();
     return blocking.runBlocking(() -> {
       try {
         appendLog = AppendLog.open(settings.directory(), settings.sync(), ctx.getTimeService()::wallClockTime);
@@ -128,22 +131,40 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   public CompletionStage<Void> write(int segment, MarshallableEntry<? extends K, ? extends V> entry) {
     byte[] keyBytes = bytes(entry.getKeyBytes());
     segmentOfKey.put(new LogIndex.Key(keyBytes), keyPartitioner.getSegment(entry.getKey()));
-    return blocking.runBlocking(() -> io(() -> {
+    return append(() -> {
       appendLog.put(new StoredEntry(keyBytes, bytes(entry.getValueBytes()),
           bytes(entry.getMetadataBytes()), bytes(entry.getInternalMetadataBytes()), entry.created(),
           entry.lastUsed(), entry.expiryTime()));
       return null;
-    }), "log-store-write");
+    }, "log-store-write");
   }
 
   @Override
   public CompletionStage<Boolean> delete(int segment, Object key) {
     byte[] keyBytes = keyBytes(key);
-    return blocking.supplyBlocking(() -> io(() -> {
+    return append(() -> {
       boolean deleted = appendLog.delete(keyBytes);
       segmentOfKey.remove(new LogIndex.Key(keyBytes));
       return deleted;
-    }), "log-store-delete");
+    }, "log-store-delete");
+  }
+
+  /**
+   * An append to the log. Without fsync it is a positioned write into the OS's page cache, a few
+   * microseconds, done on the calling thread: handing it to a blocking thread and the result back
+   * cost two thread switches per write on every owner, which on this project's 2-core machines
+   * (where a futex wake-up is a hypervisor exit) cost more than the write (async-profiler, issue 14).
+   * With fsync it waits for the disk, so it runs on a blocking thread.
+   */
+  private <T> CompletionStage<T> append(FileWork<T> work, String name) {
+    if (sync) {
+      return blocking.supplyBlocking(() -> io(work), name);
+    }
+    try {
+      return CompletableFuture.completedFuture(io(work));
+    } catch (PersistenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
@@ -255,7 +276,7 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
     T run() throws IOException;
   }
 
-  /** Runs file work on a blocking thread, where a checked IOException becomes Infinispan's exception. */
+  /** Runs file work, where a checked IOException becomes Infinispan's exception. */
   private static <T> T io(FileWork<T> work) {
     try {
       return work.run();
