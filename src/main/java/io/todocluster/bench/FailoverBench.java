@@ -2,6 +2,7 @@ package io.todocluster.bench;
 
 import io.todocluster.bench.Figure.Goal;
 import io.todocluster.bench.LoadGenerator.Request;
+import io.todocluster.cluster.Placement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -86,14 +87,7 @@ final class FailoverBench implements Benchmark {
     List<Jvm> nodes = context.fleet().startCluster("fo", 3, List.of(), List.of());
     Jvm victim = nodes.get(2);
     List<Jvm> survivors = nodes.subList(0, 2);
-    // the lists the victim owns, as the nodes' own placement says (GET /api/lists/{list}/node)
-    List<String> owned = new ArrayList<>();
-    for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
-      JsonObject where = new JsonObject(nodes.get(0).get("/api/lists/fo-" + i + "/node").body());
-      if (victim.name().equals(where.getString("node"))) {
-        owned.add("fo-" + i);
-      }
-    }
+    List<String> owned = victimsLists(nodes.get(0), victim, lists);
     List<Request> creates = new ArrayList<>();
     for (int i = 0; i < owned.size(); i++) {
       creates.add(Request.postJson(nodes.get(i % 3).httpPort(), "/api/lists/" + owned.get(i) + "/entries",
@@ -149,6 +143,36 @@ final class FailoverBench implements Benchmark {
         + " %d extra placement changes", name(), owned.size(), lastAnswer - killedAt, viewAt - killedAt, extraPlacements);
     context.fleet().stop(nodes);
     return new OursResult(lastAnswer - killedAt, viewAt - killedAt, extraPlacements);
+  }
+
+  /**
+   * The lists the victim owns, as the nodes' own placement says (GET /api/lists/{list}/node); a
+   * build from before that route (a before/after run) placed by rendezvous hashing over the members.
+   */
+  private static List<String> victimsLists(Jvm node, Jvm victim, int lists) throws Exception {
+    Placement rendezvous = null;
+    String victimId = null;
+    if (node.get("/api/lists/fo-0/node").statusCode() == 404) {
+      List<String> members = new ArrayList<>();
+      for (Object m : new JsonObject(node.get("/api/cluster").body()).getJsonArray("members")) {
+        JsonObject member = (JsonObject) m;
+        members.add(member.getString("nodeId"));
+        if (victim.name().equals(member.getString("name"))) {
+          victimId = member.getString("nodeId");
+        }
+      }
+      rendezvous = new Placement(members);
+    }
+    List<String> owned = new ArrayList<>();
+    for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
+      String list = "fo-" + i;
+      boolean victims = rendezvous != null ? rendezvous.owner(list).equals(victimId)
+          : victim.name().equals(new JsonObject(node.get("/api/lists/" + list + "/node").body()).getString("node"));
+      if (victims) {
+        owned.add(list);
+      }
+    }
+    return owned;
   }
 
   static int processesOn(Jvm node, String name) throws Exception {

@@ -36,10 +36,17 @@ final class DataPlacement {
     this.partitioner = cache.getComponentRegistry().getComponent(KeyPartitioner.class);
   }
 
-  /** The placement over these servers; rendezvous hashing for a server the transport does not know yet. */
+  /**
+   * The placement over these servers; rendezvous hashing when the cache cannot tell (stopping, or
+   * a server the transport does not know yet), which is only slower, never wrong.
+   */
   Placement over(Collection<String> servers) {
+    if (servers.isEmpty() || !cache.getStatus().allowInvocations()
+        || cache.getDistributionManager().getCacheTopology() == null) {
+      return new Placement(servers);
+    }
     List<Address> addresses = addresses(servers);
-    if (servers.isEmpty() || addresses.size() != servers.size()) {
+    if (addresses.size() != servers.size()) {
       return new Placement(servers);
     }
     var hash = cache.getCacheConfiguration().clustering().hash();
