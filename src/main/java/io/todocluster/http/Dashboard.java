@@ -3,7 +3,7 @@ package io.todocluster.http;
 import io.todocluster.Addresses;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.cluster.NodeEndpoint;
-import io.todocluster.todo.Commands;
+import io.todocluster.todo.ListNode;
 import io.todocluster.todo.TodoException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -47,19 +47,20 @@ public final class Dashboard {
 
   private final Vertx vertx;
   private final ClusterInfo cluster;
-  private final Function<String, String> ownerOf;
+  private final Function<Object, Future<ListNode>> whereIs;
   private final boolean crashAllowed;
   // a rolling upgrade changes these files under the same names: no "immutable" caching
   private final StaticHandler pages = StaticHandler.create("webroot").setCachingEnabled(false);
 
   /**
-   * @param ownerOf the node id that owns a list now (placement), where its process runs
+   * @param whereIs where a list's process runs (placement), or why that cannot be said
    * @param crashAllowed {@code --dashboard-crash}: whether this node takes crash requests
    */
-  public Dashboard(Vertx vertx, ClusterInfo cluster, Function<String, String> ownerOf, boolean crashAllowed) {
+  public Dashboard(Vertx vertx, ClusterInfo cluster, Function<Object, Future<ListNode>> whereIs,
+      boolean crashAllowed) {
     this.vertx = vertx;
     this.cluster = cluster;
-    this.ownerOf = ownerOf;
+    this.whereIs = whereIs;
     this.crashAllowed = crashAllowed;
   }
 
@@ -118,21 +119,12 @@ public final class Dashboard {
       return Future.failedFuture(new TodoException(403,
           "crash requests are off on this node; start it with --dashboard-crash true to allow them"));
     }
-    String name;
-    try {
-      name = Commands.listName(list);
-    } catch (TodoException e) {
-      return Future.failedFuture(e);
-    }
-    String owner = ownerOf.apply(name);
-    if (owner == null) {
-      return Future.failedFuture(TodoException.unavailable("no server node is available"));
-    }
-    return ask(owner, new JsonObject().put(NodeEndpoint.ASK, NodeEndpoint.ASK_CRASH).put("list", name))
-        .compose(answer -> answer.getBoolean("crashed", false) ? Future.succeededFuture(answer)
-            : Future.failedFuture(TodoException.notFound(
-                "list '" + name + "' has no running process on its node " + answer.getString("node")
-                    + " (it starts on its next request)")));
+    return whereIs.apply(list).compose(where ->
+        ask(where.nodeId(), new JsonObject().put(NodeEndpoint.ASK, NodeEndpoint.ASK_CRASH).put("list", where.list()))
+            .compose(answer -> answer.getBoolean("crashed", false) ? Future.succeededFuture(answer)
+                : Future.failedFuture(TodoException.notFound(
+                    "list '" + where.list() + "' has no running process on its node " + answer.getString("node")
+                        + " (it starts on its next request)"))));
   }
 
   private Future<JsonObject> ask(String nodeId, JsonObject question) {

@@ -3,6 +3,7 @@ package io.todocluster.http;
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.todo.Commands;
 import io.todocluster.todo.Entry;
+import io.todocluster.todo.ListNode;
 import io.todocluster.todo.TodoException;
 import io.todocluster.todo.TodoService;
 import io.vertx.core.Future;
@@ -206,7 +207,7 @@ public final class HttpApi extends VerticleBase {
   }
 
   private void handleListNode(RoutingContext ctx) {
-    reply(ctx, 200, todos.whereIs(ctx.pathParam("list")).map(o -> (Object) o));
+    reply(ctx, 200, todos.whereIs(ctx.pathParam("list")).map(ListNode::toJson));
   }
 
   private void handleCluster(RoutingContext ctx) {

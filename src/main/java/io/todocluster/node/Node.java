@@ -182,7 +182,7 @@ public final class Node {
     NodeIntrospection introspection = new NodeIntrospection(vertx, config.name(), () -> root, cache, config.dashboardCrash());
     children.add(ChildSpec.worker("node-endpoint",
         () -> new NodeEndpoint(nodeId, config.name(), cache::processCount, introspection.questions())));
-    Dashboard dashboard = new Dashboard(vertx, clusterInfo, membership::owner, config.dashboardCrash());
+    Dashboard dashboard = new Dashboard(vertx, clusterInfo, service::whereIs, config.dashboardCrash());
     OperationsRoutes operations = operationsRoutes();
     children.add(ChildSpec.worker("http", () -> {
       HttpApi api = new HttpApi(config.httpHost(), config.httpPort(), service, clusterInfo, operations, dashboard,

@@ -1,7 +1,6 @@
 package io.todocluster.todo;
 
 import io.todocluster.Addresses;
-import io.todocluster.cluster.ClusterManagerFactory;
 import io.todocluster.cluster.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -92,10 +91,11 @@ public final class TodoService {
   }
 
   /**
-   * Which node runs the list's process, or starts it on the list's next command (Erlang's
-   * {@code whereis}): the placement this node computes now, the same on every node of one view.
+   * Which node runs the list's process, or starts it on the list's next command: the placement
+   * this node computes now, the same on every node of one view. Fails with 400 for a name that is
+   * not a list's, 503 when no server node is live.
    */
-  public Future<JsonObject> whereIs(Object list) {
+  public Future<ListNode> whereIs(Object list) {
     String name;
     try {
       name = Commands.listName(list);
@@ -103,11 +103,8 @@ public final class TodoService {
       return Future.failedFuture(e);
     }
     String owner = membership.owner(name);
-    if (owner == null) {
-      return Future.failedFuture(TodoException.unavailable("no server node is available"));
-    }
-    return Future.succeededFuture(new JsonObject().put("list", name).put("node", ClusterManagerFactory.nodeName(owner))
-        .put("nodeId", owner));
+    return owner == null ? Future.failedFuture(TodoException.unavailable("no server node is available"))
+        : Future.succeededFuture(new ListNode(name, owner));
   }
 
   /** Runs a command another node routed here, already validated, on this node's process. */

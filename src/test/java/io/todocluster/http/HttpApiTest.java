@@ -67,6 +67,18 @@ class HttpApiTest {
   }
 
   @Test
+  @DisplayName("GET /api/lists/{list}/node names the node that runs the list, and refuses a name that is not a list's")
+  void whereIs() throws Exception {
+    var where = await(client.get("/api/lists/carol/node").send());
+    assertThat(where.statusCode()).isEqualTo(200);
+    assertThat(where.bodyAsJsonObject()).isEqualTo(new JsonObject().put("list", "carol").put("node", "http-test")
+        .put("nodeId", node.membership().self()));
+    var bad = await(client.get("/api/lists/bad%20name/node").send());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getString("error")).contains("list");
+  }
+
+  @Test
   @DisplayName("the book's routes answer byte for byte")
   void bookRoutes() throws Exception {
     var added = await(client.post("/add_entry?list=bob&date=2023-12-19&title=Dentist").send());
