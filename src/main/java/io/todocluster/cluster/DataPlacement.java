@@ -50,8 +50,9 @@ final class DataPlacement {
       return new Placement(servers);
     }
     var hash = cache.getCacheConfiguration().clustering().hash();
-    // no capacity factors: every member's is the default 1, which the factory then assumes
-    DefaultConsistentHash balanced = hashes.create(hash.numOwners(), hash.numSegments(), addresses, null);
+    Map<Address, Float> capacities = new HashMap<>();
+    addresses.forEach(a -> capacities.put(a, 1f));
+    DefaultConsistentHash balanced = hashes.create(hash.numOwners(), hash.numSegments(), addresses, capacities);
     List<String> primaries = new ArrayList<>(balanced.getNumSegments());
     for (int segment = 0; segment < balanced.getNumSegments(); segment++) {
       primaries.add(balanced.locatePrimaryOwnerForSegment(segment).toString());

@@ -8,14 +8,13 @@ import java.util.function.ToIntFunction;
 
 /**
  * Which member owns a process key. Every node computes the same owner from the same member list
- * without asking anyone.
+ * without asking anyone, and when a member joins or leaves only the keys it wins or held move
+ * (about 1/n of them), which is what keeps failover and handoff small.
  *
- * <p>Two rules: rendezvous (highest random weight) hashing over the members, where a join or a
- * leave moves only the keys the member wins or held (about 1/n of them); and placement by
+ * <p>Two rules: rendezvous (highest random weight) hashing over the members, and placement by
  * segment, where a key goes with its segment to a given member ({@link DataPlacement}: the
- * primary owner of the key's data, whose hash may move somewhat more segments on a change). A key
- * whose segment has no live owner in the table falls back to rendezvous, so every key always has
- * an owner among the members.
+ * primary owner of the key's data). A key whose segment has no live owner in the table falls
+ * back to rendezvous, so every key always has an owner among the members.
  */
 public final class Placement {
 
