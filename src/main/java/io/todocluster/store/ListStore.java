@@ -2,12 +2,16 @@ package io.todocluster.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
- * What a list's single writer needs from the store: its head (next id and version, the fencing
- * token), its entries by id, and idempotency records. {@link TodoStore} is the replicated one;
- * the interface is the seam where the writer's protocol is tested against failures that a real
- * cluster only shows under faults (a write that fails after it landed).
+ * What a list's single writer needs from the store: its head (the fencing token), its entries
+ * by id, and idempotency records of updates and deletes. {@link TodoStore} is the replicated
+ * one; the interface is the seam where the writer's protocol is tested against failures that a
+ * real cluster only shows under faults (a write that fails after it landed, a fenced writer's
+ * write that lands late).
+ *
+ * <p>Every stored entry carries the version it was written at ({@link VersionedMergePolicy}).
  */
 public interface ListStore {
 
@@ -17,20 +21,23 @@ public interface ListStore {
   /** Moves the head from {@code expected} to {@code next} if nobody moved it; else fails with {@link StaleWriterException}. */
   Future<ListMeta> advance(String list, ListMeta expected, ListMeta next);
 
-  /** Writes an entry, stamped with the head version this write moved to. */
-  Future<Void> putEntry(String list, long id, JsonObject entry, long version);
+  /** The stored entries (tombstones too) with ids in {@code [from, to)}, by id; absent ids are left out. */
+  Future<Map<Long, JsonObject>> entries(String list, long from, long to);
 
-  /** Replaces an entry by a tombstone. */
-  Future<Void> removeEntry(String list, long id, long version);
+  /**
+   * Writes an entry under an id nobody has written yet: null when this call wrote it, else what
+   * is stored there (and nothing is written). One replicated operation.
+   */
+  Future<JsonObject> addEntry(String list, long id, JsonObject entry, long version);
+
+  /** Writes an entry (or a tombstone) over whatever is stored under its id. */
+  Future<Void> putEntry(String list, long id, JsonObject entry, long version);
 
   /** One stored entry, a tombstone, or null if it was never written. */
   Future<JsonObject> entry(String list, long id);
 
   /** What a write with this idempotency key answered the first time, or null. */
   Future<JsonObject> idempotent(String list, String key);
-
-  /** Claims an idempotency key atomically: null when this call claimed it, else the earlier claim's answer. */
-  Future<JsonObject> claimIdempotent(String list, String key, JsonObject result);
 
   Future<Void> rememberIdempotent(String list, String key, JsonObject result);
 }

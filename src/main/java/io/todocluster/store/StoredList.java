@@ -3,6 +3,9 @@ package io.todocluster.store;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
-/** One list as loaded from the store: its head and its entries by id, as JSON. */
+/**
+ * One list as a new writer read it: the head it took the list over with, and every stored
+ * entry and tombstone by id, as stored (with its version).
+ */
 public record StoredList(ListMeta meta, Map<Long, JsonObject> entries) {
 }

@@ -39,11 +39,6 @@ public final class TodoStore implements ListStore {
   /** The store's caches, each with its own directory of stored copies on every node. */
   public static final List<String> CACHES = List.of(ENTRIES, LISTS, IDEMPOTENCY);
 
-  private static final String TOMBSTONE = "deleted";
-
-  /** Two new writers racing for one list settle in a round or two; more means something is wrong. */
-  private static final int TAKEOVER_ATTEMPTS = 5;
-
   /** Idempotency records are kept a day: long enough for any client's retries. */
   private static final long IDEMPOTENCY_HOURS = 24;
 
@@ -202,51 +197,11 @@ public final class TodoStore implements ListStore {
         manager.getCache(ENTRIES), manager.getCache(LISTS), manager.getCache(IDEMPOTENCY)), false);
   }
 
-  /**
-   * Takes a list over for a new writer and reads it. The head's version is moved on first (a
-   * new epoch): any earlier writer of the list is fenced from then on, and every write it
-   * completed before is in what this reads (see {@link #head}).
-   */
-  public Future<StoredList> takeOver(String list) {
-    return takeOver(list, 1);
-  }
-
-  private Future<StoredList> takeOver(String list, int attempt) {
-    Context context = vertx.getOrCreateContext();
-    return head(list)
-        .compose(current -> advance(list, current, current.next(current.nextId())))
-        .recover(error -> error instanceof StaleWriterException && attempt < TAKEOVER_ATTEMPTS
-            ? takeOver(list, attempt + 1).map(StoredList::meta)
-            : Future.failedFuture(error))
-        .compose(meta -> readEntries(list, meta, context));
-  }
-
-  /** The list's head as stored now. */
+  /** The list's head as stored now (a local read where the list's process runs: it runs on the head's primary owner). */
   @Override
   public Future<ListMeta> head(String list) {
     return call("head", () -> lists.getAsync(list), vertx.getOrCreateContext())
         .map(json -> json == null ? ListMeta.EMPTY : ListMeta.decode(json));
-  }
-
-  private Future<StoredList> readEntries(String list, ListMeta meta, Context context) {
-    Set<String> keys = new HashSet<>();
-    for (long id = 1; id < meta.nextId(); id++) {
-      keys.add(entryKey(list, id));
-    }
-    if (keys.isEmpty()) {
-      return Future.succeededFuture(new StoredList(meta, Map.of()));
-    }
-    return call("read_entries", () -> entries.getAllAsync(keys), context).map(found -> {
-      Map<Long, JsonObject> byId = new HashMap<>();
-      found.values().forEach(json -> {
-        JsonObject entry = new JsonObject(json);
-        if (!isTombstone(entry)) {
-          entry.remove(VersionedMergePolicy.VERSION);
-          byId.put(entry.getLong("id"), entry);
-        }
-      });
-      return new StoredList(meta, byId);
-    });
   }
 
   /**
@@ -258,41 +213,51 @@ public final class TodoStore implements ListStore {
     Context context = vertx.getOrCreateContext();
     Supplier<CompletionStage<Boolean>> swap = () -> expected.version() == 0
         ? lists.putIfAbsentAsync(list, next.encode()).thenApply(previous -> previous == null)
-        : lists.replaceAsync(list, expected.encode(), next.encode());
+        : lists.getAsync(list).thenCompose(current -> current == null || !ListMeta.decode(current).equals(expected)
+            ? java.util.concurrent.CompletableFuture.completedFuture(false)
+            : lists.replaceAsync(list, current, next.encode()));
     return call("advance", swap, context).compose(ok -> ok
         ? Future.succeededFuture(next)
         : Future.failedFuture(new StaleWriterException(list, expected)));
   }
 
+  @Override
+  public Future<Map<Long, JsonObject>> entries(String list, long from, long to) {
+    Set<String> keys = new HashSet<>();
+    for (long id = from; id < to; id++) {
+      keys.add(entryKey(list, id));
+    }
+    return call("read_entries", () -> entries.getAllAsync(keys), vertx.getOrCreateContext()).map(found -> {
+      Map<Long, JsonObject> byId = new HashMap<>();
+      found.forEach((key, json) -> byId.put(Long.parseLong(key.substring(key.lastIndexOf(ListGrouper.SEPARATOR) + 1)),
+          new JsonObject(json)));
+      return byId;
+    });
+  }
+
   /**
-   * Writes an entry, stamped with the list's head version that this write moved to: after a
-   * partition heals, the copy with the highest version wins ({@link VersionedMergePolicy}).
+   * Writes an entry under an id only if nothing is stored there, stamped with the version of
+   * the write: after a partition heals, the copy with the highest version wins
+   * ({@link VersionedMergePolicy}).
    */
+  @Override
+  public Future<JsonObject> addEntry(String list, long id, JsonObject entry, long version) {
+    String stamped = entry.copy().put(VersionedMergePolicy.VERSION, version).encode();
+    return call("add_entry", () -> entries.putIfAbsentAsync(entryKey(list, id), stamped), vertx.getOrCreateContext())
+        .map(existing -> existing == null ? null : new JsonObject(existing));
+  }
+
   @Override
   public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
     String stamped = entry.copy().put(VersionedMergePolicy.VERSION, version).encode();
     return call("put_entry", () -> entries.putAsync(entryKey(list, id), stamped), vertx.getOrCreateContext()).mapEmpty();
   }
 
-  /**
-   * Replaces an entry by a tombstone rather than removing its key: a retried add with an
-   * idempotency key must be able to tell "deleted since" from "never written".
-   */
-  @Override
-  public Future<Void> removeEntry(String list, long id, long version) {
-    String tombstone = new JsonObject().put("id", id).put(TOMBSTONE, true).put(VersionedMergePolicy.VERSION, version).encode();
-    return call("remove_entry", () -> entries.putAsync(entryKey(list, id), tombstone), vertx.getOrCreateContext()).mapEmpty();
-  }
-
-  /** One stored entry, a tombstone (see {@link #isTombstone}) or null if it was never written. */
+  /** One stored entry, a tombstone or null if it was never written. */
   @Override
   public Future<JsonObject> entry(String list, long id) {
     return call("entry", () -> entries.getAsync(entryKey(list, id)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
-  }
-
-  public static boolean isTombstone(JsonObject entry) {
-    return entry.getBoolean(TOMBSTONE, false);
   }
 
   /** What a write with this idempotency key answered the first time, or null. */
@@ -300,16 +265,6 @@ public final class TodoStore implements ListStore {
   public Future<JsonObject> idempotent(String list, String key) {
     return call("idempotent", () -> idempotency.getAsync(idempotencyKey(list, key)), vertx.getOrCreateContext())
         .map(json -> json == null ? null : new JsonObject(json));
-  }
-
-  /**
-   * Claims an idempotency key for this answer, atomically: null when this call claimed it, or
-   * the answer another attempt of the same command claimed it with first.
-   */
-  @Override
-  public Future<JsonObject> claimIdempotent(String list, String key, JsonObject result) {
-    return call("claim_idempotent", () -> idempotency.putIfAbsentAsync(idempotencyKey(list, key), result.encode(),
-        IDEMPOTENCY_HOURS, TimeUnit.HOURS), vertx.getOrCreateContext()).map(prior -> prior == null ? null : new JsonObject(prior));
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.todocluster.store.ListMeta;
 import io.todocluster.store.ListStore;
 import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
-import io.todocluster.store.TodoStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -15,19 +14,29 @@ import java.util.function.Consumer;
 
 /**
  * The fenced single-writer protocol of one list, used by its {@link TodoServer} one write at a
- * time. Every write moves the list's head on by a conditional replace on the version this writer
- * last wrote, then writes its entry, then checks that the head is still its own; a writer that
- * finds the head moved by someone else is stale and reports it, never overwriting a newer write.
- * Idempotency keys make a retried command answer what its first attempt answered.
+ * time, after it took the list over ({@link Takeover}). A write is one replicated store write,
+ * then a read of the list's head (local: the process runs on the head's primary owner): if a new
+ * writer took the list over meanwhile, that writer may have read the list before this write
+ * landed, so the write is reported as not applied, and this writer ends. An add writes under the
+ * next id only if nobody has (the store's putIfAbsent), with its idempotency key inside the
+ * entry: no head move, no separate idempotency record. Updates and deletes overwrite their
+ * entry and then record their idempotency key.
  */
 final class ListWriter {
+
+  /** A fenced writer lands at most one write under the id an add is about to take. */
+  private static final int ADD_ATTEMPTS = 3;
 
   private final String list;
   private final ListStore store;
   private final BiConsumer<String, JsonObject> publish;
   private final Consumer<StaleWriterException> onStale;
   private final TodoList todo;
-  private ListMeta head;
+  private final AddKeys adds = new AddKeys();
+  /** The head this writer took the list over with: its epoch is the fencing token. */
+  private final ListMeta head;
+  /** The version of this writer's last write; each write stamps the next (see {@link io.todocluster.store.VersionedMergePolicy}). */
+  private long version;
 
   ListWriter(String list, ListStore store, StoredList stored, BiConsumer<String, JsonObject> publish,
       Consumer<StaleWriterException> onStale) {
@@ -35,10 +44,24 @@ final class ListWriter {
     this.store = store;
     this.publish = publish;
     this.onStale = onStale;
-    Map<Long, Entry> entries = new HashMap<>();
-    stored.entries().forEach((id, json) -> entries.put(id, Entry.fromJson(json)));
-    this.todo = new TodoList(stored.meta().nextId(), entries);
     this.head = stored.meta();
+    Map<Long, Entry> live = new HashMap<>();
+    long newest = head.version();
+    long top = 0;
+    for (Map.Entry<Long, JsonObject> e : stored.entries().entrySet()) {
+      JsonObject json = e.getValue();
+      newest = Math.max(newest, StoredEntry.version(json));
+      top = Math.max(top, e.getKey());
+      adds.added(StoredEntry.key(json), e.getKey());
+      if (StoredEntry.isTombstone(json)) {
+        adds.deleted(e.getKey(), StoredEntry.entry(json));
+      } else {
+        live.put(e.getKey(), Entry.fromJson(json));
+      }
+    }
+    this.todo = new TodoList(Math.max(head.floor(), top + 1), live);
+    // a fenced writer may still land one write, at most one version above the newest read
+    this.version = newest + 1;
   }
 
   /** What this writer holds: only what the store acknowledged. */
@@ -59,60 +82,89 @@ final class ListWriter {
     LocalDate date = LocalDate.parse(command.getString("date"));
     String title = command.getString("title");
     String key = command.getString("idempotencyKey");
-    if (key == null) {
-      return addNew(date, title, null);
+    Long made = adds.idOf(key);
+    if (made != null) {
+      return Future.succeededFuture(answerOfAdd(made));
     }
+    // an add acknowledged by a writer of the protocol before keys were stored in entries
     return priorAnswer(key, command)
-        .compose(prior -> prior == null ? addNew(date, title, key) : replay(prior));
+        .compose(prior -> prior == null ? addNew(date, title, key, ADD_ATTEMPTS) : replay(prior, key));
   }
 
   /**
-   * Head first (the id is taken for good), then the claim of the idempotency key, then the entry:
-   * of two attempts of one command (a retry racing a fenced writer), only the claimant writes.
+   * Writes the entry under the next id unless something is stored there: then it is the one
+   * write a fenced writer landed after this writer read the list. It is in the store, so it is
+   * the list's; if it was this very command (its retry reached this writer), it is the answer.
    */
-  private Future<JsonObject> addNew(LocalDate date, String title, String key) {
-    // the id comes from the stored head, not from memory: an earlier add whose entry write failed
-    // after its head write (a timeout: outcome unknown) has taken its id for good
-    Entry entry = new Entry(Math.max(head.nextId(), todo.nextId()), date, title);
-    return advance(entry.id() + 1)
-        .compose(v -> key == null ? Future.succeededFuture() : store.claimIdempotent(list, key, entry.toJson()))
-        // another attempt of this command claimed the key first (a fenced writer that woke up, or
-        // the retry of one): answer as it did, and leave the id just taken unused, never reused
-        .compose(claimedBefore -> claimedBefore != null ? replay(claimedBefore) : writeNew(entry));
-  }
-
-  private Future<JsonObject> writeNew(Entry entry) {
-    return store.putEntry(list, entry.id(), entry.toJson(), head.version())
-        .compose(v -> stillTheWriter())
-        .map(v -> {
+  private Future<JsonObject> addNew(LocalDate date, String title, String key, int attempts) {
+    Entry entry = todo.nextEntry(date, title);
+    return store.addEntry(list, entry.id(), StoredEntry.of(entry, key), ++version).compose(existing -> {
+      if (existing == null) {
+        return stillTheWriter().map(v -> {
           todo.put(entry);
+          adds.added(key, entry.id());
           publish.accept("added", entry.toJson());
           return entry.toJson();
         });
+      }
+      adopt(entry.id(), existing);
+      if (key != null && key.equals(StoredEntry.key(existing))) {
+        return stillTheWriter().map(v -> answerOfAdd(entry.id()));
+      }
+      // another writer's entry: if it is a newer writer's, this one is fenced and stops here
+      return stillTheWriter().compose(v -> attempts > 1 ? addNew(date, title, key, attempts - 1) : stale());
+    });
   }
 
   /**
-   * A retried add: answer what the first attempt answered. If that attempt stopped between its
-   * idempotency record and its entry, finish it now; if the entry was deleted since, it stays so.
+   * A retried add whose first attempt recorded its answer in the idempotency cache (the protocol
+   * before keys were stored in entries): answer it; if the attempt stopped between its record and
+   * its entry, write the entry under the id it was given, once.
    */
-  private Future<JsonObject> replay(JsonObject prior) {
+  private Future<JsonObject> replay(JsonObject prior, String key) {
     Entry entry = Entry.fromJson(prior);
-    return store.entry(list, entry.id()).compose(stored -> {
-      if (stored != null) {
-        if (!TodoStore.isTombstone(stored) && todo.get(entry.id()).isEmpty()) {
-          todo.put(entry); // written by a writer fenced just after; it is ours to show now
-        }
+    if (todo.get(entry.id()).isPresent()) {
+      return Future.succeededFuture(prior);
+    }
+    if (entry.id() > todo.nextId()) {
+      // that protocol moved the head past an id before recording it, so the id is below the floor
+      return Future.failedFuture(new IllegalStateException(
+          "list '" + list + "': recorded id " + entry.id() + " above the next id " + todo.nextId()));
+    }
+    return store.addEntry(list, entry.id(), StoredEntry.of(entry, key), ++version).compose(existing -> {
+      if (existing != null) {
+        adopt(entry.id(), existing);
         return Future.succeededFuture(prior);
       }
-      return advance(Math.max(head.nextId(), entry.id() + 1))
-          .compose(v -> store.putEntry(list, entry.id(), prior, head.version()))
-          .compose(v -> stillTheWriter())
-          .map(v -> {
-            todo.put(entry);
-            publish.accept("added", prior);
-            return prior;
-          });
+      return stillTheWriter().map(v -> {
+        todo.put(entry);
+        adds.added(key, entry.id());
+        publish.accept("added", prior);
+        return prior;
+      });
     });
+  }
+
+  /** Takes in an entry another writer stored: the list shows what the store holds. */
+  private void adopt(long id, JsonObject stored) {
+    version = Math.max(version, StoredEntry.version(stored) + 1);
+    adds.added(StoredEntry.key(stored), id);
+    if (StoredEntry.isTombstone(stored)) {
+      adds.deleted(id, StoredEntry.entry(stored));
+      todo.delete(id);
+    } else if (todo.get(id).isEmpty()) {
+      Entry entry = Entry.fromJson(stored);
+      todo.put(entry);
+      publish.accept("added", entry.toJson());
+    }
+  }
+
+  private JsonObject answerOfAdd(long id) {
+    return todo.get(id).map(Entry::toJson)
+        .orElseGet(() -> {
+          JsonObject deleted = adds.deletedAnswer(id);
+          return deleted != null ? deleted : new JsonObject().put("id", id);
+        });
   }
 
   /**
@@ -133,8 +185,7 @@ final class ListWriter {
       String date = command.getString("date");
       Entry updated = new Entry(id, date == null ? old.date() : LocalDate.parse(date),
           command.getString("title", old.title()));
-      return advance(head.nextId())
-          .compose(v -> store.putEntry(list, id, updated.toJson(), head.version()))
+      return store.putEntry(list, id, StoredEntry.of(updated, adds.keyOf(id)), ++version)
           .compose(v -> stillTheWriter())
           .compose(v -> key == null ? Future.succeededFuture() : store.rememberIdempotent(list, key, updated.toJson()))
           .map(v -> {
@@ -156,13 +207,14 @@ final class ListWriter {
         return deletedByAnEarlierAttempt(command, id).compose(gone -> gone ? Future.succeededFuture(null)
             : Future.failedFuture(TodoException.notFound("no entry " + id + " in list '" + list + "'")));
       }
-      return advance(head.nextId())
-          .compose(v -> store.removeEntry(list, id, head.version()))
+      Entry old = todo.get(id).get();
+      return store.putEntry(list, id, StoredEntry.tombstone(old, adds.keyOf(id)), ++version)
           .compose(v -> stillTheWriter())
           .compose(v -> key == null ? Future.succeededFuture()
               : store.rememberIdempotent(list, key, new JsonObject().put("deleted", id)))
           .map(v -> {
             todo.delete(id);
+            adds.deleted(id, old);
             publish.accept("deleted", new JsonObject().put("id", id));
             return null;
           });
@@ -183,37 +235,22 @@ final class ListWriter {
     if (!command.getBoolean("retry", false)) {
       return Future.succeededFuture(false);
     }
-    return store.entry(list, id).map(stored -> stored != null && TodoStore.isTombstone(stored));
+    return store.entry(list, id).map(stored -> stored != null && StoredEntry.isTombstone(stored));
   }
 
   /**
-   * Whether the head is still the one this process wrote, after its entry write. If a new writer
-   * took the list over meanwhile, that writer may have read the list before this entry landed:
-   * the write is reported as not applied, and its retry (same idempotency key) is answered by the
-   * current writer, which finds the entry and shows it.
+   * Whether the head still holds this writer's epoch, after its write landed. If a new writer
+   * took the list over meanwhile, it may have read the list before this write: the write is
+   * reported as not applied, and its retry (same idempotency key) is answered by the new writer,
+   * which finds the entry (see {@link #addNew}).
    */
   private Future<Void> stillTheWriter() {
-    ListMeta mine = head;
-    return store.head(list).compose(stored -> {
-      if (stored.version() == mine.version()) {
-        return Future.succeededFuture();
-      }
-      StaleWriterException stale = new StaleWriterException(list, mine);
-      onStale.accept(stale);
-      return Future.failedFuture(stale);
-    });
+    return store.head(list).compose(stored -> stored.version() == head.version() ? Future.succeededFuture() : stale());
   }
 
-  /** Moves the list's head on; if someone else moved it, this process is stale and must go. */
-  private Future<Void> advance(long nextId) {
-    return store.advance(list, head, head.next(nextId))
-        .onSuccess(next -> head = next)
-        .onFailure(error -> {
-          if (error instanceof StaleWriterException stale) {
-            onStale.accept(stale);
-          }
-        })
-        .mapEmpty();
+  private <T> Future<T> stale() {
+    StaleWriterException stale = new StaleWriterException(list, head);
+    onStale.accept(stale);
+    return Future.failedFuture(stale);
   }
-
 }

@@ -82,7 +82,7 @@ public final class TodoServer extends VerticleBase {
       return Future.failedFuture(TodoException.unavailable("the store is reconciling; the list starts later"));
     }
     return registry.claim(list)
-        .compose(v -> store.takeOver(list))
+        .compose(v -> Takeover.of(list, store))
         .map(this::restore)
         .onSuccess(v -> {
           processes.register(list, this);

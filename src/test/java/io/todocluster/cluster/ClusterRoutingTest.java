@@ -144,6 +144,26 @@ class ClusterRoutingTest {
 
   @Test
   @Order(4)
+  @DisplayName("a list stored by the protocol before epochs is taken over, extended, and then refused by that protocol")
+  void listOfTheProtocolBeforeEpochs() throws Exception {
+    var lists = cacheManager(cluster.node(0)).<String, String>getCache(TodoStore.LISTS);
+    var entries = cacheManager(cluster.node(0)).<String, String>getCache(TodoStore.ENTRIES);
+    entries.put("legacy/1", "{\"id\":1,\"date\":\"2026-11-24\",\"title\":\"one\",\"version\":1}");
+    entries.put("legacy/2", "{\"id\":2,\"date\":\"2026-11-24\",\"title\":\"two\",\"version\":2}");
+    lists.put("legacy", "{\"nextId\":3,\"version\":2}");
+
+    JsonObject added = (JsonObject) await(command(cluster.node(1), add("legacy", "three")));
+
+    assertThat(added.getLong("id")).isEqualTo(3);
+    assertThat((JsonArray) await(command(cluster.node(2), entries("legacy")))).extracting(e -> ((JsonObject) e).getString("title"))
+        .containsExactly("one", "two", "three");
+    JsonObject head = new JsonObject(lists.get("legacy"));
+    assertThat(head.getLong("version")).isGreaterThan(2);
+    assertThat(head.containsKey("nextId")).as("a node of the older protocol cannot read this head as its own").isFalse();
+  }
+
+  @Test
+  @Order(5)
   @DisplayName("3,000 lists are spread with no node above 40% of the processes")
   void balance() throws Exception {
     List<Future<Object>> reads = new ArrayList<>();
@@ -164,7 +184,7 @@ class ClusterRoutingTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   @DisplayName("a node that leaves under load hands its lists off: no failed request, nothing lost")
   void gracefulLeave() throws Exception {
     Node leaving = cluster.node(2);

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A store in memory for the writer's protocol, with the fault a replicated store shows under
  * partitions and pauses: a write that lands and still fails (a replication timeout after the
- * primary applied it), or one that fails before it lands.
+ * primary applied it), or one that fails before it lands. It counts the writes made, which are
+ * the replicated operations of a real store.
  */
 final class InMemoryListStore implements ListStore {
 
@@ -20,9 +21,10 @@ final class InMemoryListStore implements ListStore {
   final Map<String, ListMeta> heads = new HashMap<>();
   final Map<String, JsonObject> entries = new HashMap<>();
   final Map<String, JsonObject> idempotency = new HashMap<>();
+  int writes;
   private Fault nextEntryWrite = Fault.NONE;
 
-  /** The next entry write (put or tombstone) fails this way; the ones after it succeed. */
+  /** The next entry write (add, put or tombstone) fails this way; the ones after it succeed. */
   void failNextEntryWrite(Fault fault) {
     nextEntryWrite = fault;
   }
@@ -34,6 +36,7 @@ final class InMemoryListStore implements ListStore {
 
   @Override
   public Future<ListMeta> advance(String list, ListMeta expected, ListMeta next) {
+    writes++;
     if (!heads.getOrDefault(list, ListMeta.EMPTY).equals(expected)) {
       return Future.failedFuture(new StaleWriterException(list, expected));
     }
@@ -42,20 +45,34 @@ final class InMemoryListStore implements ListStore {
   }
 
   @Override
-  public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
-    return writeEntry(list + "/" + id, entry.copy().put("version", version));
+  public Future<Map<Long, JsonObject>> entries(String list, long from, long to) {
+    Map<Long, JsonObject> found = new HashMap<>();
+    for (long id = from; id < to; id++) {
+      JsonObject json = entries.get(list + "/" + id);
+      if (json != null) {
+        found.put(id, json.copy());
+      }
+    }
+    return Future.succeededFuture(found);
   }
 
   @Override
-  public Future<Void> removeEntry(String list, long id, long version) {
-    return writeEntry(list + "/" + id, new JsonObject().put("id", id).put("deleted", true).put("version", version));
+  public Future<JsonObject> addEntry(String list, long id, JsonObject entry, long version) {
+    JsonObject existing = entries.get(list + "/" + id);
+    if (existing != null) {
+      writes++;
+      return Future.succeededFuture(existing.copy());
+    }
+    return putEntry(list, id, entry, version).map((JsonObject) null);
   }
 
-  private Future<Void> writeEntry(String key, JsonObject value) {
+  @Override
+  public Future<Void> putEntry(String list, long id, JsonObject entry, long version) {
+    writes++;
     Fault fault = nextEntryWrite;
     nextEntryWrite = Fault.NONE;
     if (fault != Fault.FAIL_BEFORE_LANDING) {
-      entries.put(key, value);
+      entries.put(list + "/" + id, entry.copy().put("version", version));
     }
     return fault == Fault.NONE ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException("timeout waiting for the backup owner's ack"));
@@ -63,7 +80,8 @@ final class InMemoryListStore implements ListStore {
 
   @Override
   public Future<JsonObject> entry(String list, long id) {
-    return Future.succeededFuture(entries.get(list + "/" + id));
+    JsonObject json = entries.get(list + "/" + id);
+    return Future.succeededFuture(json == null ? null : json.copy());
   }
 
   @Override
@@ -72,12 +90,8 @@ final class InMemoryListStore implements ListStore {
   }
 
   @Override
-  public Future<JsonObject> claimIdempotent(String list, String key, JsonObject result) {
-    return Future.succeededFuture(idempotency.putIfAbsent(list + "/" + key, result));
-  }
-
-  @Override
   public Future<Void> rememberIdempotent(String list, String key, JsonObject result) {
+    writes++;
     idempotency.put(list + "/" + key, result);
     return Future.succeededFuture();
   }
