@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean quick;
 
   @Option(names = "--only", split = ",", paramLabel = "<name>",
-      description = "Runs only these benchmarks (of: read, failover, write, footprint, book, processes, silent, membership, ready).")
+      description = "Runs only these benchmarks (of: read, failover, write, footprint, book, latency, processes, silent, membership, ready).")
   private List<String> only;
 
   @Option(names = "--out", paramLabel = "<file>", description = "The report to rewrite (default: BENCHMARKS.md for a full run).")

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -206,16 +207,22 @@ public final class TodoStore implements ListStore {
 
   /**
    * Moves a list's head from {@code expected} to {@code next}, only if nobody moved it since;
-   * fails with {@link StaleWriterException} otherwise.
+   * fails with {@link StaleWriterException} otherwise. A head stored by the protocol before
+   * epochs is spelled differently from {@code expected.encode()}: when the plain replace misses,
+   * the stored head is read and compared by value.
    */
   @Override
   public Future<ListMeta> advance(String list, ListMeta expected, ListMeta next) {
     Context context = vertx.getOrCreateContext();
+    String expectedJson = expected.encode();
     Supplier<CompletionStage<Boolean>> swap = () -> expected.version() == 0
         ? lists.putIfAbsentAsync(list, next.encode()).thenApply(previous -> previous == null)
-        : lists.getAsync(list).thenCompose(current -> current == null || !ListMeta.decode(current).equals(expected)
-            ? java.util.concurrent.CompletableFuture.completedFuture(false)
-            : lists.replaceAsync(list, current, next.encode()));
+        : lists.replaceAsync(list, expectedJson, next.encode()).thenCompose(replaced -> replaced
+            ? CompletableFuture.completedFuture(true)
+            : lists.getAsync(list).thenCompose(current -> current == null || current.equals(expectedJson)
+                || !ListMeta.decode(current).equals(expected)
+                ? CompletableFuture.completedFuture(false)
+                : lists.replaceAsync(list, current, next.encode())));
     return call("advance", swap, context).compose(ok -> ok
         ? Future.succeededFuture(next)
         : Future.failedFuture(new StaleWriterException(list, expected)));
