@@ -237,10 +237,32 @@ public final class Formation {
     return copies.discard().onSuccess(v -> formed = true);
   }
 
-  /** Once the store has rebalanced to the current members and this node serves, that is the membership to remember. */
+  /**
+   * Remembers the membership this node serves in now rather than at the next tick; call it as the
+   * node begins to leave, before it stops serving. The tick remembers a new membership only once
+   * the store has rebalanced to it and the node serves again, which can take longer than an
+   * operator takes to stop the next node: that node would leave remembering the membership from
+   * before the last change, and after a whole restart a majority of that older membership could
+   * form without the members that hold the newest writes.
+   */
+  public Future<Void> rememberBeforeLeaving() {
+    if (context == null) {
+      return Future.succeededFuture(); // never started: it served in nothing
+    }
+    boolean servesNow = serving.getAsBoolean();
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> remember(servesNow).onComplete(done));
+    return done.future();
+  }
+
   private Future<Void> remember() {
+    return remember(serving.getAsBoolean());
+  }
+
+  /** Once the store has rebalanced to the current members and this node serves, that is the membership to remember. */
+  private Future<Void> remember(boolean servesNow) {
     Set<String> members = membership.members();
-    if (!serving.getAsBoolean() || members.isEmpty()) {
+    if (!formed || !servesNow || members.isEmpty()) {
       return Future.succeededFuture();
     }
     long topology = stableTopology.applyAsLong(members);
@@ -254,10 +276,11 @@ public final class Formation {
     if (saved != null && saved.formation() == now.formation() && saved.members().equals(now.members())) {
       return Future.succeededFuture();
     }
+    // ordered: the tick and rememberBeforeLeaving may both save, and must not share the file at once
     return vertx.executeBlocking(() -> {
       now.save(dataDir);
       return null;
-    }, false).onSuccess(v -> {
+    }, true).onSuccess(v -> {
       saved = now;
       log.info("node {} now remembers serving with {} (formation {}, topology {})", name, now.members(),
           now.formation(), now.topology());

@@ -216,18 +216,20 @@ public final class Node {
    * the cluster: Vert.x first (it unregisters this node's consumers), then the cache manager.
    */
   public Future<Void> stop() {
+    Future<Void> remembered = formation.rememberBeforeLeaving()
+        .onFailure(error -> log.warn("stopping: could not remember the membership this node served in", error));
     serving = false;
     phase = "draining";
     watchdog.stop();
     transferWatch.stop();
     log.info("node {} stopping", config.name());
-    Future<Void> handedOff = Future.succeededFuture();
+    Future<Void> handedOff = remembered.otherwiseEmpty();
     if (config.hostsProcesses() && rootDeployment != null) {
       // 1. nothing is placed here any more; 2. take no new command, answer the ones taken;
       // 3. wait until no node sends this one commands; 4. hand the processes to their new owners
       membership.leave();
       long since = System.nanoTime();
-      handedOff = root.terminateChild("commands").otherwiseEmpty()
+      handedOff = handedOff.compose(v -> root.terminateChild("commands")).otherwiseEmpty()
           .onComplete(ar -> log.info("stopping: took no new command, answered the ones taken, after {} ms", ms(since)))
           .compose(v -> membership.awaitUnsubscribed(Addresses.TODO_COMMANDS))
           .onComplete(ar -> log.info("stopping: no node sends commands here after {} ms", ms(since)))

@@ -57,6 +57,25 @@ class ClusterRestartIT {
   }
 
   @Test
+  @DisplayName("a node stopped right after another left remembers the membership without it")
+  void stoppedRightAfterALeave() throws Exception {
+    try (NodeCluster cluster = NodeCluster.start(dir, 3)) {
+      NodeProcess n1 = cluster.node(0);
+      NodeProcess n2 = cluster.node(1);
+      n1.requestStop();
+      long deadline = System.nanoTime() + STOP.toNanos();
+      while (NodeCluster.members(n2) != 2) { // no pause between polls: n2 is asked to stop as soon as it can be
+        assertThat(System.nanoTime()).as("n2 sees n1 leave within " + STOP).isLessThan(deadline);
+      }
+      n2.requestStop();
+      assertThat(n1.awaitExit(STOP)).isZero();
+      assertThat(n2.awaitExit(STOP)).isZero();
+      // with n1 in it, a restart of n1 and n2 alone would form a majority without n3's newest writes
+      assertThat(LastMembership.load(dir.resolve("n2"))).map(LastMembership::members).contains(List.of("n2", "n3"));
+    }
+  }
+
+  @Test
   @DisplayName("killed at once (kill -9 of every node) and started in another order, loses nothing and gives no id twice")
   void powerLoss() throws Exception {
     try (NodeCluster cluster = NodeCluster.start(dir, 3)) {
@@ -98,13 +117,19 @@ class ClusterRestartIT {
   }
 
   private static void awaitWaiting(NodeProcess node, String why) throws Exception {
-    NodeCluster.await(node.name() + "'s /ready says it is " + why, () -> {
-      try {
-        var ready = node.get("/ready");
-        return ready.statusCode() == 503 && ready.body().contains(why);
-      } catch (java.io.IOException notListening) {
-        return false;
-      }
-    }, Duration.ofSeconds(90));
+    String[] last = {"nothing: not listening"};
+    try {
+      NodeCluster.await(node.name() + "'s /ready says it is " + why, () -> {
+        try {
+          var ready = node.get("/ready");
+          last[0] = ready.statusCode() + " " + ready.body();
+          return ready.statusCode() == 503 && ready.body().contains(why);
+        } catch (java.io.IOException notListening) {
+          return false;
+        }
+      }, Duration.ofSeconds(90));
+    } catch (AssertionError timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "; it last said " + last[0], timedOut);
+    }
   }
 }

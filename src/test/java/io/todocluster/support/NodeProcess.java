@@ -128,7 +128,17 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM, then the exit code. */
   public int terminate(Duration bound) throws Exception {
+    requestStop();
+    return awaitExit(bound);
+  }
+
+  /** SIGTERM without waiting: the node begins its graceful stop. */
+  public void requestStop() {
     process.destroy();
+  }
+
+  /** The exit code, once the node exited within the bound. */
+  public int awaitExit(Duration bound) throws Exception {
     if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("node did not exit within " + bound + " of SIGTERM:\n" + Files.readString(log));
     }
