@@ -8,6 +8,9 @@ import io.todocluster.netns.Prerequisites;
 import io.todocluster.netns.TestNetwork;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +43,8 @@ class CanaryCaptureIT {
   private static final Duration READY = Duration.ofSeconds(90);
   private static final int NODES = 3;
   private static final int WRITES = 30;
+  /** The discard port: nothing listens there, the datagram only has to cross the bridge. */
+  private static final int DISCARD_PORT = 9;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeEach
@@ -88,6 +93,7 @@ class CanaryCaptureIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
           }
+          awaitCaptured(network, pcap);
         } finally {
           tcpdump.destroy(); // SIGTERM: tcpdump flushes the file and exits
           assertThat(tcpdump.waitFor(30, TimeUnit.SECONDS)).as("tcpdump stopped").isTrue();
@@ -102,11 +108,32 @@ class CanaryCaptureIT {
     return new Capture(count(captured, canary.getBytes(StandardCharsets.UTF_8)), packets(captured), captured.length);
   }
 
+  /**
+   * Sends one datagram across the bridge after the writes and waits until tcpdump has written it:
+   * packets reach the capture in order, so everything the writes sent is in the file by then.
+   * Without this, stopping tcpdump right after a quick burst loses what it has not yet taken from
+   * the kernel.
+   */
+  private static void awaitCaptured(TestNetwork network, Path pcap) throws Exception {
+    byte[] marker = ("END-OF-WRITES-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.send(new DatagramPacket(marker, marker.length, InetAddress.getByName(network.host(0)), DISCARD_PORT));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (count(Files.readAllBytes(pcap), marker) == 0) {
+      assertThat(System.nanoTime()).as("the end-of-writes datagram in the capture").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   /** tcpdump on the bridge, everything but HTTP, started once it says it is listening. */
   private static Process startCapture(String bridge, Path pcap) throws Exception {
     // -U: write each packet at once; -Z root: keep the right to write into the root-owned temp dir
-    Process tcpdump = new ProcessBuilder("tcpdump", "-i", bridge, "-U", "-s", "0", "-Z", "root", "-w", pcap.toString(),
-        "not", "tcp", "port", Integer.toString(NetnsNode.HTTP_PORT)).redirectErrorStream(true).start();
+    // --immediate-mode: each packet goes to tcpdump as it arrives, not when a kernel buffer block is
+    // retired (which a SIGTERM soon after a quick burst pre-empts: the burst is lost); -B: 8 MiB of it
+    Process tcpdump = new ProcessBuilder("tcpdump", "-i", bridge, "--immediate-mode", "-B", "8192", "-U", "-s", "0",
+        "-Z", "root", "-w", pcap.toString(), "not", "tcp", "port", Integer.toString(NetnsNode.HTTP_PORT))
+        .redirectErrorStream(true).start();
     CompletableFuture<Boolean> listening = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
