@@ -124,7 +124,8 @@ class ClusterFaultsIT {
     for (NodeProcess node : nodes) {
       assertThat(workload.failed(node.name())).as("failed requests to " + node.name() + ": "
           + workload.failureSamples(node.name())).isZero();
-      assertThat(workload.unknown(node.name())).as("unanswered requests to " + node.name()).isZero();
+      assertThat(workload.unknown(node.name())).as("unanswered requests to " + node.name() + ": "
+          + workload.unknownSamples(node.name())).isZero();
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,7 @@ public final class Workload {
   private final Map<String, AtomicInteger> failedByNode = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> unknownByNode = new ConcurrentHashMap<>();
   private final Map<String, List<String>> failureSamples = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> unknownSamples = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> writers = new ArrayList<>();
 
   /** Starts one writer per list, on the given node. */
@@ -61,6 +63,8 @@ public final class Workload {
         .handle((response, error) -> {
           if (error != null) {
             unknownByNode.get(node).incrementAndGet();
+            unknownSamples.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>())
+                .add(java.time.LocalTime.now() + " " + list + ": " + error);
             return false; // info: like Jepsen, a client with an unknown outcome is retired
           }
           if (response.statusCode() == 201) {
@@ -90,6 +94,11 @@ public final class Workload {
 
   public int unknown(String node) {
     return unknownByNode.getOrDefault(node, new AtomicInteger()).get();
+  }
+
+  /** Why requests to this node went unanswered (when, which list, the client's error). */
+  public List<String> unknownSamples(String node) {
+    return unknownSamples.getOrDefault(node, List.of());
   }
 
   public List<String> failureSamples(String node) {
