@@ -223,13 +223,13 @@ public final class Node {
     watchdog.stop();
     transferWatch.stop();
     log.info("node {} stopping", config.name());
-    Future<Void> handedOff = remembered.otherwiseEmpty();
+    Future<Void> handedOff = Future.succeededFuture();
     if (config.hostsProcesses() && rootDeployment != null) {
       // 1. nothing is placed here any more; 2. take no new command, answer the ones taken;
       // 3. wait until no node sends this one commands; 4. hand the processes to their new owners
       membership.leave();
       long since = System.nanoTime();
-      handedOff = handedOff.compose(v -> root.terminateChild("commands")).otherwiseEmpty()
+      handedOff = root.terminateChild("commands").otherwiseEmpty()
           .onComplete(ar -> log.info("stopping: took no new command, answered the ones taken, after {} ms", ms(since)))
           .compose(v -> membership.awaitUnsubscribed(Addresses.TODO_COMMANDS))
           .onComplete(ar -> log.info("stopping: no node sends commands here after {} ms", ms(since)))
@@ -239,6 +239,8 @@ public final class Node {
     Future<Void> tree = handedOff.compose(v -> rootDeployment != null && vertx.deploymentIDs().contains(rootDeployment)
         ? vertx.undeploy(rootDeployment) : Future.succeededFuture())
         .eventually(clusterSupervisor::stop)
+        // remembered beside the handoff, not before it: a slow disk must not hold the commands open
+        .eventually(() -> remembered.otherwiseEmpty())
         .onComplete(ar -> {
           formation.stop();
           membership.stop();
