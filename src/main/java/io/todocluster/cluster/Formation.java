@@ -36,6 +36,8 @@ public final class Formation {
   private static final Logger log = LoggerFactory.getLogger(Formation.class);
 
   private static final long TICK_MS = 200;
+  /** How long a leaving node waits for the store to settle on the members it leaves behind. */
+  private static final long LEAVING_BOUND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
   static final String FORMED = "formed";
   static final String OFFER = "offer/";
   /** In a member's published node info: it takes part in formation (a node of an older version does not). */
@@ -136,7 +138,7 @@ public final class Formation {
       return;
     }
     busy = true;
-    Future<Void> step = formed ? remember() : form();
+    Future<Void> step = formed ? remember(false).mapEmpty() : form();
     step.onComplete(ar -> {
       busy = false;
       if (ar.failed()) {
@@ -249,32 +251,51 @@ public final class Formation {
     if (context == null) {
       return Future.succeededFuture(); // never started: it served in nothing
     }
-    boolean servesNow = serving.getAsBoolean();
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> remember(servesNow).onComplete(done));
+    context.runOnContext(v -> rememberWhenStable(System.nanoTime() + LEAVING_BOUND_NANOS, done));
     return done.future();
   }
 
-  private Future<Void> remember() {
-    return remember(serving.getAsBoolean());
+  /** Right after a member left, the store may take a moment to settle on the new members. */
+  private void rememberWhenStable(long deadline, io.vertx.core.Promise<Void> done) {
+    remember(true).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else if (ar.result() || System.nanoTime() > deadline) {
+        if (!ar.result()) {
+          log.warn("node {} stops remembering {}: the store did not settle on the members {} in time", name,
+              saved == null ? "nothing" : saved.members(), membership.members());
+        }
+        done.complete();
+      } else {
+        vertx.setTimer(TICK_MS, t -> rememberWhenStable(deadline, done));
+      }
+    });
   }
 
-  /** Once the store has rebalanced to the current members and this node serves, that is the membership to remember. */
-  private Future<Void> remember(boolean servesNow) {
+  /**
+   * Once the store has rebalanced to the current members, that is the membership to remember.
+   * The tick waits until this node serves again as well; a node that is leaving does not: right
+   * after a member left, it may still be settling while the others already take writes in the
+   * new membership. A minority side is never remembered: its store is not available.
+   */
+  private Future<Boolean> remember(boolean leaving) {
     Set<String> members = membership.members();
-    if (!formed || !servesNow || members.isEmpty()) {
-      return Future.succeededFuture();
+    if (!formed || members.isEmpty() || !(leaving || serving.getAsBoolean())) {
+      return Future.succeededFuture(!formed || members.isEmpty()); // nothing to remember, or not yet
     }
     long topology = stableTopology.applyAsLong(members);
     if (topology < 0) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
-    holdsShare = true;
-    servesOnce.tryComplete();
+    if (!leaving) {
+      holdsShare = true;
+      servesOnce.tryComplete();
+    }
     List<String> names = members.stream().map(ClusterManagerFactory::nodeName).toList();
     LastMembership now = new LastMembership(formation, topology, names);
     if (saved != null && saved.formation() == now.formation() && saved.members().equals(now.members())) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
     // ordered: the tick and rememberBeforeLeaving may both save, and must not share the file at once
     return vertx.executeBlocking(() -> {
@@ -284,7 +305,7 @@ public final class Formation {
       saved = now;
       log.info("node {} now remembers serving with {} (formation {}, topology {})", name, now.members(),
           now.formation(), now.topology());
-    }).mapEmpty();
+    }).map(true);
   }
 
   private Future<Void> put(String key, String value) {
