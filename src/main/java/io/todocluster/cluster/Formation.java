@@ -240,8 +240,8 @@ public final class Formation {
   }
 
   /**
-   * Remembers the membership this node serves in now rather than at the next tick; call it as the
-   * node begins to leave, before it stops serving. The tick remembers a new membership only once
+   * Remembers the membership this node is in now rather than at the next tick; call it as the
+   * node begins to leave, and let it finish before Vert.x closes. The tick remembers a new membership only once
    * the store has rebalanced to it and the node serves again, which can take longer than an
    * operator takes to stop the next node: that node would leave remembering the membership from
    * before the last change, and after a whole restart a majority of that older membership could
