@@ -6,11 +6,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
+import io.vertx.ext.cluster.infinispan.impl.DataConverter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.infinispan.context.Flag;
 import org.infinispan.manager.DefaultCacheManager;
 
 /**
@@ -20,14 +22,26 @@ import org.infinispan.manager.DefaultCacheManager;
  * off and comes back (a merge), nobody can send to it any more. {@link #reannounce} publishes
  * both again, exactly as Vert.x had, so that a merged member is reachable again without
  * restarting anything. Re-announcing what others still have changes nothing.
+ *
+ * <p>The node info is written straight into Vert.x's node info cache, as Vert.x writes it, and not
+ * through {@code setNodeInfo}: that takes the manager's lock, which vertx-infinispan's view
+ * listener holds while its coordinator removes a lost member's subscriptions, one blocking cache
+ * call at a time. On the minority side of a partition each of those calls waits for a timeout,
+ * and the lock was held for minutes; a re-announcement on an event loop waited for it, and the
+ * node served nothing until it was restarted (the long matrix's bridge partition).
  */
 public class RejoiningClusterManager extends InfinispanClusterManager {
 
+  /** Vert.x's cache of every node's info (vertx-infinispan's name for it). */
+  static final String NODE_INFO_CACHE = "__vertx.nodeInfo";
+
   private final Map<String, Set<RegistrationInfo>> announced = new ConcurrentHashMap<>();
+  private final DefaultCacheManager cacheManager;
   private volatile NodeInfo nodeInfo;
 
   public RejoiningClusterManager(DefaultCacheManager cacheManager) {
     super(cacheManager);
+    this.cacheManager = cacheManager;
   }
 
   @Override
@@ -53,13 +67,13 @@ public class RejoiningClusterManager extends InfinispanClusterManager {
     super.removeRegistration(address, info, promise);
   }
 
-  /** Publishes this node's info and subscriptions again (after a merge). */
+  /** Publishes this node's info and subscriptions again (after a merge); never blocks the caller. */
   public Future<Void> reannounce() {
     List<Future<Void>> writes = new ArrayList<>();
-    if (nodeInfo != null) {
-      Promise<Void> written = Promise.promise();
-      super.setNodeInfo(nodeInfo, written);
-      writes.add(written.future());
+    NodeInfo self = nodeInfo;
+    if (self != null) {
+      writes.add(Future.fromCompletionStage(cacheManager.<String, byte[]>getCache(NODE_INFO_CACHE).getAdvancedCache()
+          .withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(getNodeId(), DataConverter.toCachedObject(self))).mapEmpty());
     }
     announced.forEach((address, infos) -> infos.forEach(info -> {
       Promise<Void> written = Promise.promise();
