@@ -48,7 +48,7 @@ final class BookWorkloadBench implements Benchmark {
   private Result measure(BenchContext context, int nodeCount, int lists) throws Exception {
     List<Jvm> nodes = context.fleet().startCluster("book" + nodeCount + "-", nodeCount, List.of(), List.of());
     AtomicLong sequence = new AtomicLong();
-    Result result = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), () -> {
+    Result result = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), nodes, () -> {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       int port = nodes.get((int) (sequence.getAndIncrement() % nodeCount)).httpPort();
       String list = "todo_list_" + random.nextInt(1, lists + 1);

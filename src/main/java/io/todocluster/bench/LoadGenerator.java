@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,9 +68,18 @@ public final class LoadGenerator {
   /** A load warmed up for {@code minWarmup}, then until its rate levels off, at most {@code maxWarmup}. */
   public Future<Result> run(int concurrency, Duration minWarmup, Duration maxWarmup, Duration window,
       Supplier<Request> next) {
+    return run(concurrency, minWarmup, maxWarmup, window, List.of(), next);
+  }
+
+  /**
+   * The same, and the warm-up also waits until the JIT compilers of these JVMs (and of this one)
+   * have gone quiet (see {@link Warmup}).
+   */
+  public Future<Result> run(int concurrency, Duration minWarmup, Duration maxWarmup, Duration window,
+      List<Jvm> jvms, Supplier<Request> next) {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(concurrency));
-    Warmup warmup = new Warmup(minWarmup, maxWarmup, window);
+    Warmup warmup = new Warmup(minWarmup, maxWarmup, window, jvms.isEmpty() ? null : JitActivity.of(jvms));
     long ticker = vertx.setPeriodic(Warmup.SLICE.toMillis(), id -> warmup.tick());
     Run run = new Run(client, next, warmup);
     for (int i = 0; i < concurrency; i++) {

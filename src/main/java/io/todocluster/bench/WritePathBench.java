@@ -40,7 +40,7 @@ final class WritePathBench implements Benchmark {
     String entry = "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}";
     int entryBytes = nodes.get(0).postJson("/api/lists/w-0/entries", entry).body().length();
     AtomicLong sequence = new AtomicLong();
-    Result ours = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), () -> {
+    Result ours = BenchContext.await(context.load().run(CONCURRENCY, context.warmup(), context.maxWarmup(), context.window(), nodes, () -> {
       long n = sequence.getAndIncrement();
       return Request.postJson(nodes.get((int) (n % 3)).httpPort(), "/api/lists/w-" + (n % LISTS) + "/entries", entry);
     }), context.loadBudget());

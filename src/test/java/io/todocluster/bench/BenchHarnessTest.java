@@ -3,6 +3,7 @@ package io.todocluster.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.todocluster.bench.Figure.Goal;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -135,5 +136,39 @@ class BenchHarnessTest {
     assertThat(JvmFleet.java(List.of("-XX:+UseParallelGC"))).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC")
         .contains("-Xmx256m");
     assertThat(JvmFleet.java(List.of("-Xlog:gc"))).contains("-XX:+UseSerialGC", "-Xlog:gc");
+  }
+
+  @Test
+  @DisplayName("a load at a level rate is not warm while its JVMs' compilers still work, and is once they go quiet")
+  void warmupWaitsForTheJit() {
+    long[] compilerTicks = {0};
+    Warmup warmup = new Warmup(Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(10), () -> compilerTicks[0]);
+    for (int slice = 0; slice < 10; slice++) {
+      compilerTicks[0] += 60; // 30% of a core over each 2 s slice
+      completeSlice(warmup, 1_000);
+    }
+    assertThat(warmup.measuring()).as("a level rate, but the compilers busy").isFalse();
+
+    completeSlice(warmup, 1_000); // the compilers used nothing over this slice
+    assertThat(warmup.measuring()).isTrue();
+    assertThat(warmup.describe()).endsWith("(steady, JIT quiet)");
+  }
+
+  @Test
+  @DisplayName("without its JVMs, a load is warm once its rate is level")
+  void warmupWithoutJvms() {
+    Warmup warmup = new Warmup(Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(10));
+    for (int slice = 0; slice < 2 * Warmup.SLICES; slice++) {
+      completeSlice(warmup, 1_000);
+    }
+    assertThat(warmup.measuring()).isTrue();
+    assertThat(warmup.describe()).endsWith("(steady)");
+  }
+
+  private static void completeSlice(Warmup warmup, int requests) {
+    for (int i = 0; i < requests; i++) {
+      warmup.completed();
+    }
+    warmup.tick();
   }
 }
