@@ -77,6 +77,9 @@ final class HaBaseline {
   }
 
   /** n baseline members of one cluster: the first alone, then the others together; waits until all are ready. */
+  /** In a member's arguments: the process ids of the members started before it, comma-separated. */
+  static final String PEERS_TOKEN = "{peers}";
+
   static List<Jvm> startMembers(JvmFleet fleet, String prefix, String mode, boolean defaultDetection, int n,
       List<String> perMemberArgs) throws Exception {
     List<Integer> ports = new ArrayList<>();
@@ -88,7 +91,8 @@ final class HaBaseline {
     for (int i = 0; i < n; i++) {
       List<String> args = new ArrayList<>(List.of("mode=" + mode, "name=" + prefix + (i + 1), "port=" + ports.get(i),
           "seeds=" + seeds, "data=" + JvmFleet.DATA_DIR_TOKEN, "detection=" + (defaultDetection ? "default" : "tuned")));
-      args.addAll(List.of(perMemberArgs.get(i).split(" ")));
+      String peers = String.join(",", members.stream().map(m -> Long.toString(m.pid())).toList());
+      args.addAll(List.of(perMemberArgs.get(i).replace(PEERS_TOKEN, peers).split(" ")));
       Jvm member = fleet.startMain(prefix + (i + 1), BaselineMember.class, 0, ports.get(i), args);
       members.add(member);
       if (i == 0) {

@@ -29,8 +29,12 @@ final class JitActivity implements LongSupplier {
 
   /** The given JVMs and this one (the load generator compiles too, on the same cores). */
   static JitActivity of(List<Jvm> jvms) {
-    List<Long> pids = new ArrayList<>();
-    jvms.forEach(jvm -> pids.add(jvm.pid()));
+    return ofPids(jvms.stream().map(Jvm::pid).toList());
+  }
+
+  /** The JVMs of these process ids and this one. */
+  static JitActivity ofPids(List<Long> others) {
+    List<Long> pids = new ArrayList<>(others);
     pids.add(ProcessHandle.current().pid());
     return new JitActivity(pids);
   }

@@ -59,7 +59,7 @@ final class LatencyBench implements Benchmark {
     Supplier<Integer> nextPort = () -> nodes.get((int) (sequence.getAndIncrement() % nodes.size())).httpPort();
     // warm-up: the book's load, so that the JIT has compiled both paths on every node
     Result warm = BenchContext.await(context.load().run(BookWorkloadBench.CONCURRENCY, context.warmup(),
-        context.maxWarmup(), Duration.ofSeconds(1), () -> {
+        context.maxWarmup(), Duration.ofSeconds(1), nodes, () -> {
           int port = nextPort.get();
           String list = "warm_" + ThreadLocalRandom.current().nextInt(1_000);
           return ThreadLocalRandom.current().nextInt(10) < 8

@@ -41,7 +41,10 @@ final class RawPuts {
     String value = "x".repeat(Integer.parseInt(a.getOrDefault("bytes", "60")));
     Histogram latencies = new ConcurrentHistogram(1_000, TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong ok = new AtomicLong();
-    Warmup warmup = new Warmup(minWarmup, maxWarmup, window);
+    // the same warm-up as the load it is the baseline of: level, and the members' JIT quiet
+    List<Long> peers = java.util.Arrays.stream(a.getOrDefault("peers", "").split(",")).filter(p -> !p.isBlank())
+        .map(Long::parseLong).toList();
+    Warmup warmup = new Warmup(minWarmup, maxWarmup, window, JitActivity.ofPids(peers));
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;

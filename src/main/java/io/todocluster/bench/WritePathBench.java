@@ -49,7 +49,7 @@ final class WritePathBench implements Benchmark {
     context.fleet().stop(nodes);
 
     List<Jvm> members = HaBaseline.startMembers(context.fleet(), "puts", "puts", false, 3, List.of("drive=false",
-        "drive=false", "drive=true members=3 threads=" + CONCURRENCY + " bytes=" + entryBytes
+        "drive=false", "drive=true peers=" + HaBaseline.PEERS_TOKEN + " members=3 threads=" + CONCURRENCY + " bytes=" + entryBytes
             + " warmupMs=" + context.warmup().toMillis() + " maxWarmupMs=" + context.maxWarmup().toMillis()
             + " windowMs=" + context.window().toMillis()));
     String line = members.get(2).awaitLine(Pattern.compile("(" + RESULT.pattern() + ")"),
