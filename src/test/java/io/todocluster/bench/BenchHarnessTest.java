@@ -165,6 +165,14 @@ class BenchHarnessTest {
     assertThat(warmup.describe()).endsWith("(steady)");
   }
 
+  @Test
+  @DisplayName("the JIT activity of a JVM is read from its compiler threads' CPU time in /proc")
+  void jitActivityOfThisJvm() {
+    // a JVM that has run JUnit has compiled for well over one clock tick (10 ms); a misread of
+    // the stat line (wrong fields, wrong thread names) reads as 0
+    assertThat(JitActivity.ofPids(List.of()).getAsLong()).isPositive();
+  }
+
   private static void completeSlice(Warmup warmup, int requests) {
     for (int i = 0; i < requests; i++) {
       warmup.completed();
