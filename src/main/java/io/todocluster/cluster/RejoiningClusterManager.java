@@ -72,8 +72,12 @@ public class RejoiningClusterManager extends InfinispanClusterManager {
     List<Future<Void>> writes = new ArrayList<>();
     NodeInfo self = nodeInfo;
     if (self != null) {
-      writes.add(Future.fromCompletionStage(cacheManager.<String, byte[]>getCache(NODE_INFO_CACHE).getAdvancedCache()
-          .withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(getNodeId(), DataConverter.toCachedObject(self))).mapEmpty());
+      try {
+        writes.add(Future.fromCompletionStage(cacheManager.<String, byte[]>getCache(NODE_INFO_CACHE).getAdvancedCache()
+            .withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(getNodeId(), DataConverter.toCachedObject(self))).mapEmpty());
+      } catch (RuntimeException stopping) {
+        writes.add(Future.failedFuture(stopping)); // the cache manager is stopping: nothing to announce to
+      }
     }
     announced.forEach((address, infos) -> infos.forEach(info -> {
       Promise<Void> written = Promise.promise();
