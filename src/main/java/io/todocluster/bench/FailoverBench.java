@@ -87,11 +87,12 @@ final class FailoverBench implements Benchmark {
     List<Jvm> nodes = context.fleet().startCluster("fo", 3, List.of(), List.of());
     Jvm victim = nodes.get(2);
     List<Jvm> survivors = nodes.subList(0, 2);
-    List<String> owned = lists(nodes.get(0), victim, lists, true);
     // as many lists on the survivors: in a cluster every node hosts lists, so every node has run
     // the code that starts one (a survivor that never had, started 1,000 with a cold JIT: 43% of
     // its CPU during the failover went to compiling it)
-    List<String> kept = lists(nodes.get(0), victim, lists, false);
+    Lists placed = lists(nodes.get(0), victim, lists);
+    List<String> owned = placed.onVictim();
+    List<String> kept = placed.onOthers();
     List<Request> creates = new ArrayList<>();
     List<String> all = new ArrayList<>(owned);
     all.addAll(kept);
@@ -151,12 +152,15 @@ final class FailoverBench implements Benchmark {
     return new OursResult(lastAnswer - killedAt, viewAt - killedAt, extraPlacements);
   }
 
+  /** As many lists placed on the victim as on the other nodes. */
+  private record Lists(List<String> onVictim, List<String> onOthers) {}
+
   /**
-   * Lists the victim owns (or, with {@code victims} false, that the others own), as the nodes' own
-   * placement says (GET /api/lists/{list}/node); a build from before that route (a before/after
-   * run) placed by rendezvous hashing over the members.
+   * The first lists placed on the victim and on the others, as the nodes' own placement says
+   * (GET /api/lists/{list}/node); a build from before that route (a before/after run) placed by
+   * rendezvous hashing over the members.
    */
-  private static List<String> lists(Jvm node, Jvm victim, int lists, boolean victims) throws Exception {
+  private static Lists lists(Jvm node, Jvm victim, int lists) throws Exception {
     Placement rendezvous = null;
     String victimId = null;
     if (node.get("/api/lists/fo-0/node").statusCode() == 404) {
@@ -170,16 +174,17 @@ final class FailoverBench implements Benchmark {
       }
       rendezvous = new Placement(members);
     }
-    List<String> owned = new ArrayList<>();
-    for (int i = 0; owned.size() < lists && i < lists * 100; i++) {
+    Lists placed = new Lists(new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; (placed.onVictim().size() < lists || placed.onOthers().size() < lists) && i < lists * 100; i++) {
       String list = "fo-" + i;
       boolean onVictim = rendezvous != null ? rendezvous.owner(list).equals(victimId)
           : victim.name().equals(new JsonObject(node.get("/api/lists/" + list + "/node").body()).getString("node"));
-      if (onVictim == victims) {
-        owned.add(list);
+      List<String> side = onVictim ? placed.onVictim() : placed.onOthers();
+      if (side.size() < lists) {
+        side.add(list);
       }
     }
-    return owned;
+    return placed;
   }
 
   static int processesOn(Jvm node, String name) throws Exception {

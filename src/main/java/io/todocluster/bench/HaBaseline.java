@@ -76,10 +76,10 @@ final class HaBaseline {
     Thread.sleep(SETTLE_MS);
   }
 
-  /** n baseline members of one cluster: the first alone, then the others together; waits until all are ready. */
   /** In a member's arguments: the process ids of the members started before it, comma-separated. */
   static final String PEERS_TOKEN = "{peers}";
 
+  /** n baseline members of one cluster: the first alone, then the others together; waits until all are ready. */
   static List<Jvm> startMembers(JvmFleet fleet, String prefix, String mode, boolean defaultDetection, int n,
       List<String> perMemberArgs) throws Exception {
     List<Integer> ports = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.todocluster.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ final class RawPuts {
     Histogram latencies = new ConcurrentHistogram(1_000, TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong ok = new AtomicLong();
     // the same warm-up as the load it is the baseline of: level, and the members' JIT quiet
-    List<Long> peers = java.util.Arrays.stream(a.getOrDefault("peers", "").split(",")).filter(p -> !p.isBlank())
+    List<Long> peers = Arrays.stream(a.getOrDefault("peers", "").split(",")).filter(p -> !p.isBlank())
         .map(Long::parseLong).toList();
     Warmup warmup = new Warmup(minWarmup, maxWarmup, window, JitActivity.ofPids(peers));
     List<Thread> workers = new ArrayList<>();

@@ -27,8 +27,7 @@ import org.infinispan.manager.DefaultCacheManager;
  * through {@code setNodeInfo}: that takes the manager's lock, which vertx-infinispan's view
  * listener holds while its coordinator removes a lost member's subscriptions, one blocking cache
  * call at a time. On the minority side of a partition each of those calls waits for a timeout,
- * and the lock was held for minutes; a re-announcement on an event loop waited for it, and the
- * node served nothing until it was restarted (the long matrix's bridge partition).
+ * so the lock can be held for minutes, and an event loop that waited for it would serve nothing.
  */
 public class RejoiningClusterManager extends InfinispanClusterManager {
 
