@@ -143,9 +143,14 @@ public final class AppendLog implements Closeable {
 
   /** The keys of the entries that have not expired, in file order: a snapshot. */
   public List<byte[]> keys() {
+    return keys(key -> true);
+  }
+
+  /** The included keys of the entries that have not expired, in file order: a snapshot. */
+  public List<byte[]> keys(java.util.function.Predicate<byte[]> include) {
     long now = clock.getAsLong();
     List<byte[]> keys = new ArrayList<>();
-    for (Map.Entry<LogIndex.Key, LogIndex.Location> entry : index.snapshot()) {
+    for (Map.Entry<LogIndex.Key, LogIndex.Location> entry : index.snapshot(key -> include.test(key.bytes()))) {
       if (!entry.getValue().isExpired(now)) {
         keys.add(entry.getKey().bytes());
       }

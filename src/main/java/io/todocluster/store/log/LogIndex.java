@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Bitcask's keydir: every live key and where its newest record is. Reads consult it without a
@@ -86,8 +87,21 @@ final class LogIndex {
 
   /** A copy of the entries, in file order, so that walking them reads the file forwards. */
   List<Map.Entry<Key, Location>> snapshot() {
-    List<Map.Entry<Key, Location>> entries = new ArrayList<>(locations.size());
-    locations.forEach((key, location) -> entries.add(Map.entry(key, location)));
+    return snapshot(key -> true);
+  }
+
+  /**
+   * A copy of the entries whose keys are included, in file order. Filtered before it is sorted:
+   * a rebalance asks for one segment at a time, so a sort of every key per request would cost
+   * segments x keys.
+   */
+  List<Map.Entry<Key, Location>> snapshot(Predicate<Key> include) {
+    List<Map.Entry<Key, Location>> entries = new ArrayList<>();
+    locations.forEach((key, location) -> {
+      if (include.test(key)) {
+        entries.add(Map.entry(key, location));
+      }
+    });
     entries.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
     return entries;
   }

@@ -178,8 +178,7 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
 
   @Override
   public Publisher<K> publishKeys(IntSet segments, Predicate<? super K> filter) {
-    return Flowable.defer(() -> Flowable.fromIterable(appendLog.keys()))
-        .filter(keyBytes -> inSegments(segments, keyBytes))
+    return Flowable.defer(() -> Flowable.fromIterable(appendLog.keys(keyBytes -> inSegments(segments, keyBytes))))
         .map(this::<K>unmarshal)
         .filter(key -> filter == null || filter.test(key));
   }
@@ -187,8 +186,8 @@ public class LogStore<K, V> implements NonBlockingStore<K, V> {
   @Override
   public Publisher<MarshallableEntry<K, V>> publishEntries(IntSet segments, Predicate<? super K> filter,
       boolean includeValues) {
-    return blocking.blockingPublisher(Flowable.defer(() -> Flowable.fromIterable(appendLog.keys()))
-        .filter(keyBytes -> inSegments(segments, keyBytes))
+    return blocking.blockingPublisher(Flowable.defer(() -> Flowable.fromIterable(
+            appendLog.keys(keyBytes -> inSegments(segments, keyBytes))))
         .mapOptional(keyBytes -> {
           K key = unmarshal(keyBytes);
           if (filter != null && !filter.test(key)) {
