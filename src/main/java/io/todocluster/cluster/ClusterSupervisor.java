@@ -153,7 +153,11 @@ public final class ClusterSupervisor {
   private void failover(java.util.Set<String> lost) {
     long since = System.nanoTime();
     registry.keysOn(lost)
-        .map(keys -> keys.stream().filter(k -> membership.self().equals(membership.owner(k))).toList())
+        .map(keys -> {
+          List<String> mine = keys.stream().filter(k -> membership.self().equals(membership.owner(k))).toList();
+          log.info("failover: {} of the {} processes registered on {} are now placed here", mine.size(), keys.size(), lost);
+          return mine;
+        })
         .compose(mine -> startAll(mine, "failover").map(mine.size()))
         .onSuccess(count -> {
           if (count > 0) {

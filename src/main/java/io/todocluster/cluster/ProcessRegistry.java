@@ -6,8 +6,15 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.infinispan.AdvancedCache;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.slf4j.Logger;
@@ -32,6 +39,9 @@ public final class ProcessRegistry {
   private final AdvancedCache<String, String> cache;
   private final Membership membership;
   private final String self;
+  /** Registrations (key, entry) and removals (key, null) not yet written, and whether a write is in flight. */
+  private final Queue<Map.Entry<String, String>> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
 
   public ProcessRegistry(Vertx vertx, EmbeddedCacheManager cacheManager, Membership membership) {
     this.vertx = vertx;
@@ -62,24 +72,74 @@ public final class ProcessRegistry {
     }
   }
 
+  /**
+   * Records that the process runs here. Registrations and removals are written in the order
+   * they were made, by one writer; those made while a write is in flight go out together as the
+   * next one, so a failover that starts hundreds of processes at once makes a few replicated
+   * writes instead of one per process.
+   */
   public void register(String key) {
-    String entry = new JsonObject().put("node", self).put("since", System.currentTimeMillis()).encode();
-    cache.putAsync(key, entry).exceptionally(error -> {
-      log.debug("process {} not registered: {}", key, error.toString());
-      return null;
-    });
+    queue(key, new JsonObject().put("node", self).put("since", System.currentTimeMillis()).encode());
   }
 
   /** Forgets a process that ended here (and only if the registry still says it runs here). */
   public void unregister(String key) {
+    queue(key, null);
+  }
+
+  private void queue(String key, String entryOrNull) {
+    queued.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, entryOrNull));
+    if (writing.compareAndSet(false, true)) {
+      writeQueued();
+    }
+  }
+
+  /** Writes what is queued, then again until nothing is: the only writer, one write at a time. */
+  private void writeQueued() {
+    Map<String, String> latest = new LinkedHashMap<>();
+    for (Map.Entry<String, String> op; (op = queued.poll()) != null; ) {
+      latest.put(op.getKey(), op.getValue());
+    }
+    if (latest.isEmpty()) {
+      writing.set(false);
+      // an operation queued after the poll and before the flag was cleared found it still set
+      if (!queued.isEmpty() && writing.compareAndSet(false, true)) {
+        writeQueued();
+      }
+      return;
+    }
+    Map<String, String> puts = new HashMap<>();
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    latest.forEach((key, entry) -> {
+      if (entry != null) {
+        puts.put(key, entry);
+      } else {
+        writes.add(removeIfHere(key));
+      }
+    });
+    if (!puts.isEmpty()) {
+      try {
+        writes.add(cache.putAllAsync(puts).exceptionally(error -> {
+          log.debug("{} processes not registered: {}", puts.size(), error.toString());
+          return null;
+        }));
+      } catch (RuntimeException refused) { // the cache is stopping or on a minority side
+        log.debug("{} processes not registered: {}", puts.size(), refused.toString());
+      }
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> writeQueued());
+  }
+
+  private CompletableFuture<?> removeIfHere(String key) {
     try {
       String entry = cache.get(key); // a replicated cache reads from local memory
       if (entry != null && self.equals(new JsonObject(entry).getString("node"))) {
-        cache.removeAsync(key, entry);
+        return cache.removeAsync(key, entry).exceptionally(error -> false);
       }
     } catch (RuntimeException error) {
       log.debug("process {} not unregistered: {}", key, error.toString());
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   /** The keys registered on any of these nodes (a local scan, on a worker). */

@@ -185,6 +185,43 @@ class ClusterRoutingTest {
 
   @Test
   @Order(6)
+  @DisplayName("the process registry records each of 600 processes started at once on its node, and forgets those stopped at once")
+  void registryFollowsStartsAndStops() throws Exception {
+    List<Future<Object>> reads = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      reads.add(command(cluster.node(i % 3), entries("registered-" + i)));
+    }
+    await(Future.all(reads));
+    // stopped as soon as they started: their removals queue behind their registrations
+    Set<String> stopped = new HashSet<>();
+    List<Future<Void>> stops = new ArrayList<>();
+    for (Node node : cluster.nodes()) {
+      node.cache().lists().stream().filter(l -> l.startsWith("registered-") && Integer.parseInt(l.substring(11)) % 2 == 0)
+          .forEach(list -> {
+            stopped.add(list);
+            stops.add(node.cache().stop(list));
+          });
+    }
+    await(Future.all(stops));
+    assertThat(stopped).hasSize(300);
+    var registry = cacheManager(cluster.node(0)).<String, String>getCache(ProcessRegistry.CACHE);
+    TestCluster.await("the registry holds exactly the 300 running processes, each on its node", () -> {
+      for (Node node : cluster.nodes()) {
+        for (String list : node.cache().lists()) {
+          String entry = registry.get(list);
+          if (list.startsWith("registered-") && (entry == null
+              || !node.membership().self().equals(new JsonObject(entry).getString("node")))) {
+            return false;
+          }
+        }
+      }
+      return registry.keySet().stream().filter(k -> k.startsWith("registered-")).count() == 300;
+    });
+    assertThat(stopped).allSatisfy(list -> assertThat(registry.get(list)).as(list).isNull());
+  }
+
+  @Test
+  @Order(7)
   @DisplayName("a node that leaves under load hands its lists off: no failed request, nothing lost")
   void gracefulLeave() throws Exception {
     Node leaving = cluster.node(2);
