@@ -205,6 +205,19 @@ public final class TodoStore implements ListStore {
         .map(json -> json == null ? ListMeta.EMPTY : ListMeta.decode(json));
   }
 
+  /** The heads of many lists in one call (local reads where their processes run: on their primary owner). */
+  @Override
+  public Future<Map<String, ListMeta>> heads(java.util.Collection<String> names) {
+    return call("heads", () -> lists.getAllAsync(new HashSet<>(names)), vertx.getOrCreateContext()).map(found -> {
+      Map<String, ListMeta> heads = new HashMap<>();
+      for (String list : names) {
+        String json = found.get(list);
+        heads.put(list, json == null ? ListMeta.EMPTY : ListMeta.decode(json));
+      }
+      return heads;
+    });
+  }
+
   /**
    * Moves a list's head from {@code expected} to {@code next}, only if nobody moved it since;
    * fails with {@link StaleWriterException} otherwise. A head stored by the protocol before
@@ -240,6 +253,27 @@ public final class TodoStore implements ListStore {
           new JsonObject(json)));
       return byId;
     });
+  }
+
+  /** The entries of many lists in one call: one getAll over all of their keys. */
+  @Override
+  public Future<Map<String, Map<Long, JsonObject>>> entries(Map<String, IdRange> ranges) {
+    Map<String, Map.Entry<String, Long>> listAndIdOfKey = new HashMap<>();
+    ranges.forEach((list, range) -> {
+      for (long id = range.from(); id < range.to(); id++) {
+        listAndIdOfKey.put(entryKey(list, id), Map.entry(list, id));
+      }
+    });
+    return call("read_entries_of_lists", () -> entries.getAllAsync(listAndIdOfKey.keySet()), vertx.getOrCreateContext())
+        .map(found -> {
+          Map<String, Map<Long, JsonObject>> byList = new HashMap<>();
+          ranges.keySet().forEach(list -> byList.put(list, new HashMap<>()));
+          found.forEach((key, json) -> {
+            Map.Entry<String, Long> listAndId = listAndIdOfKey.get(key);
+            byList.get(listAndId.getKey()).put(listAndId.getValue(), new JsonObject(json));
+          });
+          return byList;
+        });
   }
 
   /**

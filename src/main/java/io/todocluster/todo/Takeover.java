@@ -6,6 +6,9 @@ import io.todocluster.store.StaleWriterException;
 import io.todocluster.store.StoredList;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.todocluster.store.IdRange;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,6 +33,47 @@ final class Takeover {
 
   static Future<StoredList> of(String list, ListStore store) {
     return fence(list, store, 1).compose(head -> read(list, store, head));
+  }
+
+  /**
+   * Takes many lists over as {@link #of} takes one, with one store call for all of their heads
+   * and one for the first window of all of their entries; each head is still moved by its own
+   * conditional write, and each list is read only after its own head moved. A list whose head
+   * was moved meanwhile is fenced again alone; a list that fails does not fail the others.
+   */
+  static Future<Map<String, Future<StoredList>>> ofAll(Collection<String> lists, ListStore store) {
+    return store.heads(lists).map(heads -> {
+      Map<String, Future<ListMeta>> fenced = new HashMap<>();
+      for (String list : lists) {
+        ListMeta current = heads.get(list);
+        fenced.put(list, store.advance(list, current, current.nextEpoch())
+            .recover(error -> error instanceof StaleWriterException ? fence(list, store, 2) : Future.failedFuture(error)));
+      }
+      return fenced;
+    }).compose(fenced -> Future.join(new ArrayList<>(fenced.values())).transform(done -> {
+      Map<String, IdRange> firstWindows = new HashMap<>();
+      fenced.forEach((list, head) -> {
+        if (head.succeeded()) {
+          firstWindows.put(list, new IdRange(1, head.result().floor() + FIRST_WINDOW));
+        }
+      });
+      Future<Map<String, Map<Long, JsonObject>>> read = firstWindows.isEmpty()
+          ? Future.succeededFuture(Map.of()) : store.entries(firstWindows);
+      return read.transform(found -> {
+        Map<String, Future<StoredList>> taken = new HashMap<>();
+        fenced.forEach((list, head) -> {
+          if (head.failed()) {
+            taken.put(list, Future.failedFuture(head.cause()));
+          } else if (found.failed()) {
+            taken.put(list, Future.failedFuture(found.cause()));
+          } else {
+            taken.put(list, readOn(list, store, head.result(), new HashMap<>(found.result().get(list)),
+                firstWindows.get(list).to(), FIRST_WINDOW * 2));
+          }
+        });
+        return Future.succeededFuture(taken);
+      });
+    }));
   }
 
   private static Future<ListMeta> fence(String list, ListStore store, int attempt) {

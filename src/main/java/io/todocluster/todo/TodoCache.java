@@ -37,12 +37,14 @@ public final class TodoCache {
   private final Duration idleTimeout;
   private final BooleanSupplier storeTrusted;
   private final LocalProcesses processes;
+  private final Takeovers takeovers;
   private final AtomicReference<DynamicSupervisor> supervisor = new AtomicReference<>();
 
   /** @param storeTrusted whether the store may be read and written now (see {@link TodoServer}) */
   public TodoCache(Vertx vertx, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
       BooleanSupplier storeTrusted) {
     this.processes = new LocalProcesses(vertx);
+    this.takeovers = new Takeovers(vertx, store);
     this.store = store;
     this.registry = registry;
     this.idleTimeout = idleTimeout;
@@ -66,7 +68,8 @@ public final class TodoCache {
     if (lists == null) {
       return Future.failedFuture(TodoException.unavailable("this node is not serving lists"));
     }
-    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout, storeTrusted, processes))
+    ChildSpec spec = ChildSpec.worker(list, () -> new TodoServer(list, store, registry, idleTimeout, storeTrusted, processes,
+        takeovers))
         .withRestart(Restart.TRANSIENT);
     return lists.startChild(spec).mapEmpty();
   }

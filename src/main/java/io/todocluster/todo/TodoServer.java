@@ -51,6 +51,7 @@ public final class TodoServer extends VerticleBase {
   private final Duration idleTimeout;
   private final BooleanSupplier storeTrusted;
   private final LocalProcesses processes;
+  private final Takeovers takeovers;
   /** Writes waiting for the one in progress; made on the first write, so an idle list has none. */
   private Deque<Ask> writes;
   private ListWriter writer;
@@ -67,8 +68,9 @@ public final class TodoServer extends VerticleBase {
    *     Meanwhile the process neither starts nor applies a command (the caller retries later).
    */
   TodoServer(String list, TodoStore store, ProcessRegistry registry, Duration idleTimeout,
-      BooleanSupplier storeTrusted, LocalProcesses processes) {
+      BooleanSupplier storeTrusted, LocalProcesses processes, Takeovers takeovers) {
     this.list = list;
+    this.takeovers = takeovers;
     this.processes = processes;
     this.store = store;
     this.registry = registry;
@@ -82,7 +84,7 @@ public final class TodoServer extends VerticleBase {
       return Future.failedFuture(TodoException.unavailable("the store is reconciling; the list starts later"));
     }
     return registry.claim(list)
-        .compose(v -> Takeover.of(list, store))
+        .compose(v -> takeovers.takeOver(list, context))
         .map(this::restore)
         .onSuccess(v -> {
           processes.register(list, this);
