@@ -84,6 +84,31 @@ class TakeoverTest {
     assertThat(done(taken.get("calm")).meta()).isEqualTo(new ListMeta(1, 2).nextEpoch());
   }
 
+  @Test
+  @DisplayName("takeovers asked for while batches are in the store go together in the next ones, each list fenced once")
+  void takeoversAreBatched() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      java.util.concurrent.atomic.AtomicInteger headReads = new java.util.concurrent.atomic.AtomicInteger();
+      ListStore counting = racing(store, headReads::incrementAndGet);
+      Takeovers takeovers = new Takeovers(vertx, counting);
+      io.vertx.core.Context caller = vertx.getOrCreateContext();
+      List<Future<StoredList>> taken = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        taken.add(takeovers.takeOver("batched-" + i, caller));
+      }
+      Future.all(taken).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(headReads.get()).as("store calls for the heads of 200 lists")
+          .isLessThanOrEqualTo(Takeovers.IN_FLIGHT + 200 / Takeovers.BATCH + 1);
+      for (int i = 0; i < 200; i++) {
+        assertThat(store.heads.get("batched-" + i)).isEqualTo(ListMeta.EMPTY.nextEpoch());
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** The store, with something happening right after each batched read of heads. */
   private static ListStore racing(InMemoryListStore store, Runnable afterHeadsRead) {
     return new ListStore() {
