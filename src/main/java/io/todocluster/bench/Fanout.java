@@ -46,23 +46,14 @@ final class Fanout {
       if (i >= requests.size()) {
         return;
       }
-      LoadGenerator.Request r = requests.get(i);
-      RequestOptions options = new RequestOptions().setMethod(r.method()).setHost("127.0.0.1").setPort(r.port())
-          .setURI(r.uri()).setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis);
-      if (r.contentType() != null) {
-        options.putHeader("Content-Type", r.contentType());
-      }
-      client.request(options)
-          .compose(req -> r.body() == null ? req.send() : req.send(r.body()))
-          .compose(resp -> resp.body().map(body -> resp.statusCode()))
-          .onComplete(ar -> {
-            outcomes[i] = new Outcome(ar.succeeded() ? ar.result() : -1, System.currentTimeMillis());
-            if (remaining.decrementAndGet() == 0) {
-              done.complete(outcomes);
-            } else {
-              loop[0].run();
-            }
-          });
+      status(client, requests.get(i), timeoutMillis).onComplete(ar -> {
+        outcomes[i] = new Outcome(ar.succeeded() ? ar.result() : -1, System.currentTimeMillis());
+        if (remaining.decrementAndGet() == 0) {
+          done.complete(outcomes);
+        } else {
+          loop[0].run();
+        }
+      });
     };
     for (int c = 0; c < concurrency; c++) {
       loop[0].run();
@@ -104,26 +95,20 @@ final class Fanout {
       while (inFlight[0] < concurrency && !pending.isEmpty() && System.nanoTime() < deadlineNanos) {
         int i = pending.pollFirst();
         inFlight[0]++;
-        LoadGenerator.Request r = request.apply(items.get(i), attempts[i]++);
-        RequestOptions options = new RequestOptions().setMethod(r.method()).setHost("127.0.0.1").setPort(r.port())
-            .setURI(r.uri()).setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis);
-        client.request(options)
-            .compose(req -> r.body() == null ? req.send() : req.send(r.body()))
-            .compose(resp -> resp.body().map(body -> resp.statusCode()))
-            .onComplete(ar -> {
-              lastStatus[i] = ar.succeeded() ? ar.result() : -1;
-              if (lastStatus[i] >= 200 && lastStatus[i] < 300) {
-                answeredAt[i] = System.currentTimeMillis();
-                inFlight[0]--;
-                next[0].run();
-              } else {
-                vertx.setTimer(Math.max(1, pauseMillis), t -> {
-                  pending.addLast(i);
-                  inFlight[0]--;
-                  next[0].run();
-                });
-              }
+        status(client, request.apply(items.get(i), attempts[i]++), timeoutMillis).onComplete(ar -> {
+          lastStatus[i] = ar.succeeded() ? ar.result() : -1;
+          if (lastStatus[i] >= 200 && lastStatus[i] < 300) {
+            answeredAt[i] = System.currentTimeMillis();
+            inFlight[0]--;
+            next[0].run();
+          } else {
+            vertx.setTimer(Math.max(1, pauseMillis), t -> {
+              pending.addLast(i);
+              inFlight[0]--;
+              next[0].run();
             });
+          }
+        });
       }
       if (inFlight[0] == 0 && (pending.isEmpty() || System.nanoTime() >= deadlineNanos)) {
         done.tryComplete(new Polled(answeredAt, lastStatus));
@@ -131,5 +116,17 @@ final class Fanout {
     };
     vertx.runOnContext(v -> next[0].run());
     return done.future().eventually(() -> client.close());
+  }
+
+  /** Sends one request and reads its whole body; completes with its status. */
+  private static Future<Integer> status(HttpClientAgent client, LoadGenerator.Request r, long timeoutMillis) {
+    RequestOptions options = new RequestOptions().setMethod(r.method()).setHost("127.0.0.1").setPort(r.port())
+        .setURI(r.uri()).setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis);
+    if (r.contentType() != null) {
+      options.putHeader("Content-Type", r.contentType());
+    }
+    return client.request(options)
+        .compose(req -> r.body() == null ? req.send() : req.send(r.body()))
+        .compose(resp -> resp.body().map(body -> resp.statusCode()));
   }
 }
