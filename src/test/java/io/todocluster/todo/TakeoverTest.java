@@ -91,12 +91,21 @@ class TakeoverTest {
     try {
       java.util.concurrent.atomic.AtomicInteger headReads = new java.util.concurrent.atomic.AtomicInteger();
       ListStore counting = racing(store, headReads::incrementAndGet);
-      Takeovers takeovers = new Takeovers(vertx, counting);
-      io.vertx.core.Context caller = vertx.getOrCreateContext();
-      List<Future<StoredList>> taken = new java.util.ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        taken.add(takeovers.takeOver("batched-" + i, caller));
-      }
+      // made and asked on one context within one task: every ask is queued on the batcher's
+      // context before the first runs, whatever the threads' timing (the in-memory store
+      // answers at once, so asks that arrived one by one would each find a free slot)
+      io.vertx.core.Context context = vertx.getOrCreateContext();
+      io.vertx.core.Promise<List<Future<StoredList>>> asked = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> {
+        Takeovers takeovers = new Takeovers(vertx, counting);
+        List<Future<StoredList>> taken = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          taken.add(takeovers.takeOver("batched-" + i, context));
+        }
+        asked.complete(taken);
+      });
+      List<Future<StoredList>> taken = asked.future().toCompletionStage().toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
       Future.all(taken).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
       assertThat(headReads.get()).as("store calls for the heads of 200 lists")
