@@ -2,7 +2,7 @@ package io.todocluster.http;
 
 import io.todocluster.cluster.ClusterInfo;
 import io.todocluster.todo.Commands;
-import io.todocluster.todo.Entry;
+import io.todocluster.todo.EntriesReply;
 import io.todocluster.todo.ListNode;
 import io.todocluster.todo.TodoException;
 import io.todocluster.todo.TodoService;
@@ -16,7 +16,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The HTTP routes of the contract: the REST API, the book's two routes and the operations routes.
@@ -190,10 +189,7 @@ public final class HttpApi extends VerticleBase {
         .put("date", date);
     todos.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
-        String lines = ((JsonArray) ar.result()).stream()
-            .map(e -> Entry.fromJson((JsonObject) e).toBookLine())
-            .collect(Collectors.joining("\n"));
-        text(ctx, lines);
+        text(ctx, EntriesReply.bookLines((JsonArray) ar.result()));
       } else {
         Errors.send(ctx, ar.cause());
       }

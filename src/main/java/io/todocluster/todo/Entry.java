@@ -16,6 +16,11 @@ public record Entry(long id, LocalDate date, String title) {
 
   /** The line the book's {@code GET /entries} prints for an entry. */
   public String toBookLine() {
+    return bookLine(date.toString(), title);
+  }
+
+  /** The same line from an entry's JSON fields (its date as {@link LocalDate#toString()} writes it), without parsing them. */
+  static String bookLine(String date, String title) {
     return date + " " + title;
   }
 }

@@ -9,7 +9,6 @@ import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.Exit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -60,6 +59,9 @@ public final class TodoServer extends VerticleBase {
   private boolean stopped;
   /** The answer to a read of all entries until the next write (see {@link EntriesReply}). */
   private EntriesReply allEntries;
+  /** The same for the last date read (readers of a list mostly read one day), and that date. */
+  private EntriesReply entriesOfDay;
+  private String day;
   private long lastActivity;
 
   /**
@@ -120,6 +122,20 @@ public final class TodoServer extends VerticleBase {
     return allEntries;
   }
 
+  private EntriesReply entriesOf(String date) {
+    if (entriesOfDay == null || !date.equals(day)) {
+      entriesOfDay = EntriesReply.of(writer.list().entries(LocalDate.parse(date)));
+      day = date;
+    }
+    return entriesOfDay;
+  }
+
+  /** The list in memory may change with a write: the next read builds its answers again. */
+  private void forgetReplies() {
+    allEntries = null;
+    entriesOfDay = null;
+  }
+
   /** Puts a message in this process's mailbox: it is handled on this process's context. */
   void tell(Ask message) {
     context.runOnContext(v -> handle(message));
@@ -138,13 +154,7 @@ public final class TodoServer extends VerticleBase {
       message.fail(NOT_APPLIED, "the store is reconciling; retry");
     } else if (Commands.ENTRIES.equals(op)) {
       String date = command.getString("date");
-      if (date == null) {
-        message.reply(allEntries());
-      } else {
-        JsonArray result = new JsonArray();
-        writer.list().entries(LocalDate.parse(date)).forEach(e -> result.add(e.toJson()));
-        message.reply(result);
-      }
+      message.reply(date == null ? allEntries() : entriesOf(date));
     } else if (CRASH.equals(op)) {
       // like a linked caller in Erlang, the caller learns of the crash at once instead of timing out
       message.fail(500, "the list's process crashed; its supervisor restarts it");
@@ -172,10 +182,10 @@ public final class TodoServer extends VerticleBase {
     }
     writing = true;
     JsonObject command = message.body();
-    allEntries = null;
+    forgetReplies();
     writer.apply(command).onComplete(ar -> {
       writing = false;
-      allEntries = null; // the list in memory may have changed with this write
+      forgetReplies();
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

@@ -82,6 +82,9 @@ class ClusterRoutingTest {
     assertThat(first).hasSize(3);
     for (Node node : cluster.nodes()) {
       assertThat(await(command(node, entries("shared")))).isEqualTo(first);
+      // the book's route: from the reply object on the owner, from the event bus's copy elsewhere
+      assertThat(await(get(node, "/entries?list=shared&date=2026-11-24")))
+          .isEqualTo("2026-11-24 from n1\n2026-11-24 from n2\n2026-11-24 from n3");
     }
     String owner = cluster.node(0).membership().owner("shared");
     assertThat(cluster.nodes().stream().filter(n -> n.cache().lists().contains("shared")).map(n -> n.membership().self()))
@@ -257,6 +260,14 @@ class ClusterRoutingTest {
   }
 
   private static final Map<Node, io.vertx.core.http.HttpClient> HTTP = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Future<String> get(Node via, String path) {
+    return HTTP.computeIfAbsent(via, n -> n.vertx().createHttpClient())
+        .request(io.vertx.core.http.HttpMethod.GET, via.httpPort(), "127.0.0.1", path)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode() == 200 ? body.toString()
+            : response.statusCode() + " " + body));
+  }
 
   /**
    * Adds to a list one after the other through one node's HTTP API until the deadline, counting

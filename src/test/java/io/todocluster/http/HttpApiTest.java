@@ -91,6 +91,28 @@ class HttpApiTest {
     assertThat(entries.bodyAsString()).isEqualTo("2023-12-19 Dentist\n2023-12-19 Movies");
   }
   @Test
+  @DisplayName("a read of a day answers that day's entries only, and a write shows in the next read of every day")
+  void readsOfADayFollowWrites() throws Exception {
+    await(client.post("/add_entry?list=dora&date=2023-12-19&title=Dentist").send());
+    await(client.post("/add_entry?list=dora&date=2023-12-20&title=Movies").send());
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-19").send()).bodyAsString()).isEqualTo("2023-12-19 Dentist");
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-20").send()).bodyAsString()).isEqualTo("2023-12-20 Movies");
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-19").send()).bodyAsString()).isEqualTo("2023-12-19 Dentist");
+
+    await(client.post("/add_entry?list=dora&date=2023-12-19&title=Shopping").send());
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-19").send()).bodyAsString())
+        .isEqualTo("2023-12-19 Dentist\n2023-12-19 Shopping");
+    long id = await(client.get("/api/lists/dora/entries?date=2023-12-20").send()).bodyAsJsonArray().getJsonObject(0).getLong("id");
+    var updated = await(client.put("/api/lists/dora/entries/" + id).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"title\":\"Theatre\"}")));
+    assertThat(updated.statusCode()).isEqualTo(200);
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-20").send()).bodyAsString()).isEqualTo("2023-12-20 Theatre");
+    assertThat(await(client.delete("/api/lists/dora/entries/" + id).send()).statusCode()).isEqualTo(204);
+    assertThat(await(client.get("/entries?list=dora&date=2023-12-20").send()).bodyAsString()).as("no entry that day").isNullOrEmpty();
+    assertThat(await(client.get("/api/lists/dora/entries").send()).bodyAsJsonArray()).hasSize(2);
+  }
+
+  @Test
   @DisplayName("an entry can be updated and deleted; absent ones answer 404")
   void updateAndDelete() throws Exception {
     long id = post("/api/lists/carol/entries", "{\"date\":\"2026-11-22\",\"title\":\"Dentist\"}").bodyAsJsonObject().getLong("id");
