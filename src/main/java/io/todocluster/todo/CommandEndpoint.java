@@ -55,7 +55,10 @@ public final class CommandEndpoint extends VerticleBase {
       if (--inFlight == 0 && drained != null) {
         drained.tryComplete();
       }
-      if (ar.succeeded()) {
+      if (ar.succeeded() && routedHere && ar.result() instanceof EntriesReply entries
+          && Boolean.TRUE.equals(command.getValue(Commands.ENTRIES_AS_TEXT))) {
+        message.reply(entries.toBuffer());
+      } else if (ar.succeeded()) {
         message.reply(ar.result());
       } else if (ar.cause() instanceof TodoException e) {
         message.fail(e.status(), e.getMessage());

@@ -20,6 +20,15 @@ public final class Commands {
   public static final String DELETE = "delete";
   private static final Set<String> OPS = Set.of(ADD, ENTRIES, UPDATE, DELETE);
 
+  /**
+   * Set by a node that routes an {@code entries} command to the list's node: it takes the
+   * answer as the bytes of its JSON text, which the list's process encoded once for every reader
+   * (see {@link EntriesReply}), instead of a JSON array that each side encodes or parses. A node
+   * that does not know the field ignores it and answers a JSON array, which the asking node
+   * takes too: a node one version older and one newer serve side by side.
+   */
+  static final String ENTRIES_AS_TEXT = "entriesAsText";
+
   /** The contract's limits. */
   public static final Pattern LIST_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   public static final int MAX_TITLE = 1000;

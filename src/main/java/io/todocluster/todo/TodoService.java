@@ -5,8 +5,8 @@ import io.todocluster.cluster.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -173,8 +173,11 @@ public final class TodoService {
     if (!membership.members().contains(owner)) {
       giveUp.run(); // lost between the placement and now
     }
+    if (Commands.ENTRIES.equals(command.getString("op"))) {
+      command.put(Commands.ENTRIES_AS_TEXT, true);
+    }
     vertx.eventBus().request(Addresses.nodeCommands(owner), command, remote)
-        .map(Message::body)
+        .map(reply -> reply.body() instanceof Buffer text ? EntriesReply.ofJsonText(text) : reply.body())
         .onComplete(ar -> {
           waiting.remove(giveUp);
           if (ar.succeeded()) {

@@ -85,8 +85,18 @@ class ClusterRoutingTest {
       // the book's route: from the reply object on the owner, from the event bus's copy elsewhere
       assertThat(await(get(node, "/entries?list=shared&date=2026-11-24")))
           .isEqualTo("2026-11-24 from n1\n2026-11-24 from n2\n2026-11-24 from n3");
+      assertThat(new JsonArray(await(get(node, "/api/lists/shared/entries")))).isEqualTo(first);
     }
     String owner = cluster.node(0).membership().owner("shared");
+    // between nodes: the JSON text to a node that asks for it, the JSON array to one that does not (an older node)
+    Node asker = cluster.nodes().stream().filter(n -> !n.membership().self().equals(owner)).findFirst().orElseThrow();
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
+    Object asText = await(asker.vertx().eventBus().request(Addresses.nodeCommands(owner),
+        entries("shared").put("entriesAsText", true), options)).body();
+    assertThat(asText).isInstanceOf(io.vertx.core.buffer.Buffer.class);
+    assertThat(new JsonArray((io.vertx.core.buffer.Buffer) asText)).isEqualTo(first);
+    assertThat(await(asker.vertx().eventBus().request(Addresses.nodeCommands(owner), entries("shared"), options)).body())
+        .isEqualTo(first);
     assertThat(cluster.nodes().stream().filter(n -> n.cache().lists().contains("shared")).map(n -> n.membership().self()))
         .as("the list's process runs on its owner only").containsExactly(owner);
   }

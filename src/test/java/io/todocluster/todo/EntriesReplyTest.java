@@ -44,4 +44,28 @@ class EntriesReplyTest {
     assertThat(EntriesReply.bookLines(EntriesReply.of(List.of()))).isEmpty();
     assertThat(EntriesReply.bookLines(new JsonArray())).isEmpty();
   }
+
+  @Test
+  @DisplayName("received as JSON text from another node: read as the same array, its text and book lines as sent")
+  void receivedAsText() {
+    EntriesReply sent = EntriesReply.of(entries);
+    EntriesReply received = EntriesReply.ofJsonText(Buffer.buffer(sent.toBuffer().getBytes()));
+
+    assertThat(received.encode()).isEqualTo(sent.encode());
+    assertThat(EntriesReply.bookLines(received)).isEqualTo(EntriesReply.bookLines(sent));
+    assertThat(received.size()).isEqualTo(2);
+    assertThat(received.getJsonObject(1).getString("title")).isEqualTo("Movies \"and\" popcorn");
+    assertThat(received.copy()).isEqualTo(new JsonArray(entries.stream().map(Entry::toJson).toList()));
+    assertThat(EntriesReply.bookLines(EntriesReply.ofJsonText(Buffer.buffer("[]")))).isEmpty();
+    assertThat(EntriesReply.bookLines(EntriesReply.ofJsonText(
+        Buffer.buffer("[{\"id\":1,\"tags\":{\"a\":[1]},\"title\":\"x\",\"date\":\"2023-12-19\"}]"))))
+        .as("fields in any order, unknown ones skipped").isEqualTo("2023-12-19 x");
+  }
+
+  @Test
+  @DisplayName("refuses a text that is not a JSON array of entries")
+  void refusesBadText() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EntriesReply.bookLines(EntriesReply.ofJsonText(Buffer.buffer("{}"))))
+        .isInstanceOf(io.vertx.core.json.DecodeException.class);
+  }
 }
