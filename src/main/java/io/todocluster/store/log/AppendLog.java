@@ -163,13 +163,11 @@ public final class AppendLog implements Closeable {
   public List<StoredEntry> removeExpired() throws IOException {
     long now = clock.getAsLong();
     List<StoredEntry> expired = new ArrayList<>();
-    for (Map.Entry<LogIndex.Key, LogIndex.Location> entry : index.snapshot()) {
+    for (Map.Entry<LogIndex.Key, LogIndex.Location> entry : index.expired(now)) {
       LogIndex.Location location = entry.getValue();
-      if (location.isExpired(now)) {
-        StoredEntry stored = read(location);
-        if (index.remove(entry.getKey().bytes(), location)) {
-          expired.add(stored);
-        }
+      StoredEntry stored = read(location);
+      if (index.remove(entry.getKey().bytes(), location)) {
+        expired.add(stored);
       }
     }
     return expired;

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -96,9 +97,21 @@ final class LogIndex {
    * segments x keys.
    */
   List<Map.Entry<Key, Location>> snapshot(Predicate<Key> include) {
+    return inFileOrder((key, location) -> include.test(key));
+  }
+
+  /**
+   * The entries that have expired by {@code now}, in file order. Filtered before it is sorted:
+   * Infinispan's expiration reaper asks every store once a minute, and most keys never expire.
+   */
+  List<Map.Entry<Key, Location>> expired(long now) {
+    return inFileOrder((key, location) -> location.isExpired(now));
+  }
+
+  private List<Map.Entry<Key, Location>> inFileOrder(BiPredicate<Key, Location> include) {
     List<Map.Entry<Key, Location>> entries = new ArrayList<>();
     locations.forEach((key, location) -> {
-      if (include.test(key)) {
+      if (include.test(key, location)) {
         entries.add(Map.entry(key, location));
       }
     });
