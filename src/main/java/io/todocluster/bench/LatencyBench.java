@@ -3,7 +3,7 @@ package io.todocluster.bench;
 import io.todocluster.bench.Figure.Goal;
 import io.todocluster.bench.LoadGenerator.Request;
 import io.todocluster.bench.LoadGenerator.Result;
-import io.todocluster.cli.ConfigKeys;
+import io.todocluster.node.ConfigKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,6 +1,6 @@
 package io.todocluster.cli;
 
-import static io.todocluster.cli.ConfigKeys.*;
+import static io.todocluster.node.ConfigKeys.*;
 
 import io.todocluster.node.NodeConfig;
 import io.vertx.config.ConfigRetriever;

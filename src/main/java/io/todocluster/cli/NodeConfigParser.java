@@ -1,7 +1,8 @@
 package io.todocluster.cli;
 
-import static io.todocluster.cli.ConfigKeys.*;
+import static io.todocluster.node.ConfigKeys.*;
 
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.NodeConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +55,7 @@ final class NodeConfigParser {
     String secret = secret();
     requireSecretOffLoopback(clusterHost, secret);
     String httpHost = host(HTTP_HOST);
-    NodeConfig.Discovery discovery = discovery();
+    ClusterSettings.Discovery discovery = discovery();
     return new NodeConfig(
         name(clusterPort),
         httpHost,
@@ -172,19 +173,19 @@ final class NodeConfigParser {
     return NodeConfig.Role.valueOf(lower.toUpperCase(Locale.ROOT));
   }
 
-  private NodeConfig.Discovery discovery() {
+  private ClusterSettings.Discovery discovery() {
     String value = text(DISCOVERY);
     String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
     require(DISCOVERY, value, lower.equals("tcpping") || lower.equals("dns"),
         "expected tcpping or dns");
-    return NodeConfig.Discovery.valueOf(lower.toUpperCase(Locale.ROOT));
+    return ClusterSettings.Discovery.valueOf(lower.toUpperCase(Locale.ROOT));
   }
 
   /** Required with DNS discovery, where it is the only way to find peers; blank is none. */
-  private String dnsQuery(NodeConfig.Discovery discovery) {
+  private String dnsQuery(ClusterSettings.Discovery discovery) {
     String value = text(DNS_QUERY);
     if (value == null || value.isEmpty()) {
-      if (discovery == NodeConfig.Discovery.DNS) {
+      if (discovery == ClusterSettings.Discovery.DNS) {
         throw new InvalidConfigException(sourceOf.apply(DNS_QUERY),
             "discovery dns needs a DNS name to query (" + flagName(DNS_QUERY) + " or "
                 + envName(DNS_QUERY) + ")");

@@ -2,6 +2,7 @@ package io.todocluster.cli;
 
 import static io.todocluster.cli.ConfigLoader.*;
 
+import io.todocluster.node.ConfigKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;

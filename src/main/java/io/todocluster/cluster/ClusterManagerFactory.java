@@ -1,6 +1,5 @@
 package io.todocluster.cluster;
 
-import io.todocluster.node.NodeConfig;
 import io.todocluster.security.ClusterSecret;
 import io.vertx.ext.cluster.infinispan.InfinispanClusterManager;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
@@ -46,23 +46,19 @@ public final class ClusterManagerFactory {
   static final String STACK = "todo";
   /** JGroups' Kubernetes-friendly discovery (JGroups 5.2 ships it in org.jgroups.protocols.dns). */
   static final String DNS_PING = "org.jgroups.protocols.dns.DNS_PING";
-  /** Our replicated database; their owner count is a node option. */
-  public static final List<String> STORE_CACHES =
-      List.of("todo-entries", "todo-lists", "todo-idempotency");
-
   private ClusterManagerFactory() {}
 
-  /** Builds and starts the cache manager (blocking) and wraps it for {@code buildClustered}. */
-  public static RejoiningClusterManager create(NodeConfig config) {
-    return create(config, config.secret() == null ? null : ClusterSecret.derive(config.secret()));
-  }
-
-  /** As {@link #create(NodeConfig)}, with the keys already derived from the config's secret (null: none). */
-  public static RejoiningClusterManager create(NodeConfig config, ClusterSecret secret) {
+  /**
+   * Builds and starts the cache manager (blocking) and wraps it for {@code buildClustered}.
+   * {@code caches} adjusts the application's cache configurations as parsed from the XML before the
+   * manager starts (their owner count, their stores' settings); the cluster layer does not know them.
+   */
+  public static RejoiningClusterManager create(ClusterSettings settings, ClusterSecret secret,
+      Consumer<ConfigurationBuilderHolder> caches) {
     // one owner cannot survive the loss of a node, and Infinispan 14 refuses DENY_READ_WRITES
     // with one owner (ISPN000575); more owners than members is fine (a lone node keeps all)
-    if (config.owners() < 2) {
-      throw new IllegalArgumentException("owners must be at least 2, was " + config.owners());
+    if (settings.owners() < 2) {
+      throw new IllegalArgumentException("owners must be at least 2, was " + settings.owners());
     }
     ClassLoader loader = ClusterManagerFactory.class.getClassLoader();
     ConfigurationBuilderHolder holder = infinispanConfig(loader);
@@ -70,25 +66,21 @@ public final class ClusterManagerFactory {
     // the fat jar's launcher may leave the context class loader null (as vertx-infinispan notes)
     global.classLoader(loader);
     global.transport()
-        .nodeName(incarnationName(config.name()))
+        .nodeName(incarnationName(settings.name()))
         .stack(STACK)
-        .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, config, secret));
-    // each store cache's log goes to <this>/<cache name> (store.log.LogStore); global state also
-    // keeps the node's persistent identity here
-    global.globalState().enable().persistentLocation(storeRoot(config).toAbsolutePath().toString());
-    for (String cache : STORE_CACHES) {
-      var builder = holder.getNamedConfigurationBuilders().get(cache);
-      builder.clustering().hash().numOwners(config.owners());
-      io.todocluster.store.log.LogStoreSettings.setSync(builder, config.fsync());
-    }
-    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}, fsync {}, {}", config.name(),
-        config.clusterHost(), config.clusterPort(), config.seeds(), config.dataDir(), config.owners(), config.fsync(),
+        .jgroups().addStack(STACK).channelConfigurator(jgroupsStack(loader, settings, secret));
+    // each persisted cache's store goes to <this>/<cache name>; global state also keeps the
+    // member's persistent identity here
+    global.globalState().enable().persistentLocation(settings.storeRoot().toAbsolutePath().toString());
+    caches.accept(holder);
+    LOG.info("Starting cluster node {} on {}:{}, seeds {}, data {}, owners {}, {}", settings.name(),
+        settings.host(), settings.port(), settings.seeds(), settings.dataDir(), settings.owners(),
         secret == null ? "no cluster secret (plain text, loopback only)" : "traffic encrypted with the cluster secret");
-    if (config.discovery() == NodeConfig.Discovery.DNS) {
-      LOG.info("Cluster node {} finds its peers through DNS: {}", config.name(), config.dnsQuery());
+    if (settings.discovery() == ClusterSettings.Discovery.DNS) {
+      LOG.info("Cluster node {} finds its peers through DNS: {}", settings.name(), settings.dnsQuery());
     }
     DefaultCacheManager cacheManager = new DefaultCacheManager(holder, true);
-    LOG.info("Cluster node {} joined, members {}", config.name(), cacheManager.getMembers());
+    LOG.info("Cluster node {} joined, members {}", settings.name(), cacheManager.getMembers());
     return new RejoiningClusterManager(cacheManager);
   }
 
@@ -100,11 +92,6 @@ public final class ClusterManagerFactory {
    */
   static String incarnationName(String name) {
     return name + "-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
-  }
-
-  /** Where the store caches' directories are, one per cache. */
-  public static java.nio.file.Path storeRoot(NodeConfig config) {
-    return config.dataDir().resolve("infinispan");
   }
 
   /** The node name of a member name made by {@link #incarnationName}: what users and the data dir call it. */
@@ -126,7 +113,7 @@ public final class ClusterManagerFactory {
     }
   }
 
-  private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, NodeConfig config,
+  private static EmbeddedJGroupsChannelConfigurator jgroupsStack(ClassLoader loader, ClusterSettings config,
       ClusterSecret secret) {
     if (secret != null) {
       return ClusterEncryption.configurator(STACK, protocolStack(loader, config), secret.jgroupsKey());
@@ -135,20 +122,20 @@ public final class ClusterManagerFactory {
   }
 
   /** The node's JGroups protocols, bottom up: todo-jgroups.xml with this node's values applied. */
-  static List<ProtocolConfiguration> protocolStack(ClassLoader loader, NodeConfig config) {
+  static List<ProtocolConfiguration> protocolStack(ClassLoader loader, ClusterSettings config) {
     List<ProtocolConfiguration> protocols;
     try (InputStream in = resource(loader, JGROUPS_XML).openStream()) {
       protocols = XmlConfigurator.getInstance(in).getProtocolStack();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + JGROUPS_XML, e);
     }
-    String host = config.clusterHost();
+    String host = config.host();
     properties(protocols, "TCP").put("bind_addr", host);
-    properties(protocols, "TCP").put("bind_port", Integer.toString(config.clusterPort()));
+    properties(protocols, "TCP").put("bind_port", Integer.toString(config.port()));
     // FD_SOCK2 has its own bind address, else it listens on every interface
     properties(protocols, "FD_SOCK2").put("bind_addr", host);
     properties(protocols, "TCPPING").put("initial_hosts", initialHosts(config));
-    if (config.discovery() == NodeConfig.Discovery.DNS) {
+    if (config.discovery() == ClusterSettings.Discovery.DNS) {
       useDnsPing(protocols, config.dnsQuery());
     }
     // design decision 8: with a secret, everything above the transport is encrypted
@@ -175,9 +162,9 @@ public final class ClusterManagerFactory {
   }
 
   /** TCPPING's {@code host[port],...}: the seeds plus this node, so a lone seed list still works. */
-  static String initialHosts(NodeConfig config) {
+  static String initialHosts(ClusterSettings config) {
     List<String> hosts = new ArrayList<>();
-    hosts.add(config.clusterHost() + "[" + config.clusterPort() + "]");
+    hosts.add(config.host() + "[" + config.port() + "]");
     for (String seed : config.seeds()) {
       int colon = seed.lastIndexOf(':');
       if (colon <= 0 || colon == seed.length() - 1) {

@@ -1,7 +1,6 @@
 package io.todocluster.cluster;
 
 import io.todocluster.Addresses;
-import io.todocluster.store.TodoStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.RegistrationInfo;
@@ -89,13 +88,18 @@ public final class Membership {
   private final DataPlacement dataPlacement;
   private volatile boolean minority;
 
-  public Membership(Vertx vertx, EmbeddedCacheManager cacheManager, ClusterManager clusterManager, boolean selfServes) {
+  /**
+   * {@code dataCache} is the distributed cache whose partition state is the cluster's (a minority
+   * of it serves nothing) and whose consistent hash places the processes next to their data.
+   */
+  public Membership(Vertx vertx, EmbeddedCacheManager cacheManager, ClusterManager clusterManager, boolean selfServes,
+      String dataCache) {
     this.vertx = vertx;
     this.cacheManager = cacheManager;
     this.clusterManager = clusterManager;
     this.self = clusterManager.getNodeId();
     this.selfServes = selfServes;
-    this.store = cacheManager.getCache(TodoStore.LISTS).getAdvancedCache();
+    this.store = cacheManager.getCache(dataCache).getAdvancedCache();
     this.dataPlacement = new DataPlacement(store);
   }
 

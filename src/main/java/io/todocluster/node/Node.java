@@ -21,6 +21,7 @@ import io.todocluster.metrics.ProcessMetrics;
 import io.todocluster.security.BusTls;
 import io.todocluster.security.ClusterSecret;
 import io.todocluster.store.StoreRecovery;
+import io.todocluster.store.StoreCaches;
 import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.ChildSpec;
 import io.todocluster.supervision.ExitReason;
@@ -102,12 +103,12 @@ public final class Node {
     this.clusterManager = clusterManager;
     this.watchdog = new FreezeWatchdog(config.name(), this::wokeUpFromFreeze);
     this.transferWatch = new StuckTransferWatch(vertx, cacheManager, TodoStore.CACHES, this::transferStuck);
-    this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses());
+    this.membership = new Membership(vertx, cacheManager, clusterManager, config.hostsProcesses(), TodoStore.LISTS);
     this.membership.settleWith(store::settled, store::holds);
     var control = cacheManager.<String, String>getCache(CONTROL_CACHE).getAdvancedCache();
     this.membership.reconcileWith(new Reconciliation(vertx, control, store::resolveConflicts));
     this.formation = new Formation(vertx, control, membership, config.dataDir(),
-        new StoreRecovery(vertx, cacheManager, store, ClusterManagerFactory.storeRoot(config), StoreRecovery::reader),
+        new StoreRecovery(vertx, cacheManager, store, config.cluster().storeRoot(), StoreRecovery::reader),
         store::stableTopology, () -> isServing() && !membership.isSettling() && !membership.isLeaving(membership.self()),
         member -> {
           io.vertx.core.Promise<io.vertx.core.spi.cluster.NodeInfo> info = io.vertx.core.Promise.promise();
@@ -131,8 +132,9 @@ public final class Node {
         () -> Optional.ofNullable(config.secret()).map(ClusterSecret::derive));
     // the store's copies from before this start are set aside before its caches start (StoreRecovery)
     CompletableFuture<RejoiningClusterManager> joined = derived.thenApplyAsync(secret -> {
-      StoreRecovery.setAside(ClusterManagerFactory.storeRoot(config), TodoStore.CACHES);
-      return ClusterManagerFactory.create(config, secret.orElse(null));
+      StoreRecovery.setAside(config.cluster().storeRoot(), TodoStore.CACHES);
+      return ClusterManagerFactory.create(config.cluster(), secret.orElse(null),
+          caches -> StoreCaches.configure(caches, config.owners(), config.fsync()));
     });
     return Future.fromCompletionStage(joined).compose(clusterManager -> {
       // a wildcard bind is not an address others can use: advertise the cluster host instead

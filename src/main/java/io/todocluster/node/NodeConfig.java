@@ -1,5 +1,7 @@
 package io.todocluster.node;
 
+import io.todocluster.cluster.ClusterSettings;
+import io.todocluster.cluster.ClusterSettings.Discovery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,9 +32,6 @@ public record NodeConfig(
 
   public enum Role { SERVER, CLIENT }
 
-  /** How the node finds its peers: static seeds (JGroups TCPPING) or DNS A records (DNS_PING). */
-  public enum Discovery { TCPPING, DNS }
-
   /** A node that finds its peers through its seeds (the default), with the dashboard's crash route off. */
   public NodeConfig(String name, String httpHost, int httpPort, String clusterHost, int clusterPort,
       int busPort, List<String> seeds, int bridgePort, Path dataDir, Role role, String secret,
@@ -59,5 +58,10 @@ public record NodeConfig(
 
   public boolean hostsProcesses() {
     return role == Role.SERVER;
+  }
+
+  /** What the cluster layer is told of this node. */
+  public ClusterSettings cluster() {
+    return new ClusterSettings(name, clusterHost, clusterPort, seeds, discovery, dnsQuery, secret, dataDir, owners);
   }
 }

@@ -2,6 +2,7 @@ package io.todocluster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.todocluster.node.ConfigKeys;
 import io.todocluster.node.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.todocluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.NodeConfig;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -18,7 +19,7 @@ class DiscoveryConfigTest {
   void tcppingByDefault() {
     NodeConfig config = new ConfigLoader(NO_ENV).load(Map.of());
 
-    assertThat(config.discovery()).isEqualTo(NodeConfig.Discovery.TCPPING);
+    assertThat(config.discovery()).isEqualTo(ClusterSettings.Discovery.TCPPING);
     assertThat(config.dnsQuery()).isNull();
   }
 
@@ -31,9 +32,9 @@ class DiscoveryConfigTest {
     NodeConfig fromEnv = loader.load(Map.of());
     NodeConfig fromFlag = loader.load(Map.of("discovery", "tcpping"));
 
-    assertThat(fromEnv.discovery()).isEqualTo(NodeConfig.Discovery.DNS);
+    assertThat(fromEnv.discovery()).isEqualTo(ClusterSettings.Discovery.DNS);
     assertThat(fromEnv.dnsQuery()).isEqualTo("todo-cluster-headless.prod.svc.cluster.local");
-    assertThat(fromFlag.discovery()).isEqualTo(NodeConfig.Discovery.TCPPING);
+    assertThat(fromFlag.discovery()).isEqualTo(ClusterSettings.Discovery.TCPPING);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.todocluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.todocluster.node.ConfigKeys;
 import io.todocluster.node.NodeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

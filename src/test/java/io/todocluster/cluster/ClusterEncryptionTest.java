@@ -18,7 +18,7 @@ class ClusterEncryptionTest {
   @Test
   @DisplayName("has no SYM_ENCRYPT without a secret, and keeps diagnostics off")
   void plainWithoutSecret() {
-    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config(null));
+    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config(null).cluster());
     assertThat(names(stack)).doesNotContain(ClusterEncryption.PROTOCOL);
     assertThat(stack.get(0).getProperties()).containsEntry("diag.enabled", "false");
   }
@@ -26,7 +26,7 @@ class ClusterEncryptionTest {
   @Test
   @DisplayName("with a secret has SYM_ENCRYPT in AES-CBC right above TCP and RED, SERIALIZE above it, both below discovery, NAKACK2 and UNICAST3")
   void encryptedWithSecret() {
-    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config("s3cret"));
+    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config("s3cret").cluster());
     List<String> names = names(stack);
     assertThat(names.subList(0, 5)).containsExactly("TCP", "RED", ClusterEncryption.PROTOCOL, "SERIALIZE", "TCPPING");
     assertThat(names.indexOf(ClusterEncryption.PROTOCOL)).isLessThan(names.indexOf("pbcast.NAKACK2"))

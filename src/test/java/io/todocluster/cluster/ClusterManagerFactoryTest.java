@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.todocluster.node.NodeConfig;
+import io.todocluster.store.StoreCaches;
+import io.todocluster.store.TodoStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -75,7 +77,7 @@ class ClusterManagerFactoryTest {
   void singleOwnerIsRefused() {
     NodeConfig config = config("solo", 7800, List.of(), tmp.resolve("solo"), 1);
 
-    assertThatThrownBy(() -> ClusterManagerFactory.create(config))
+    assertThatThrownBy(() -> create(config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("owners");
   }
@@ -85,7 +87,7 @@ class ClusterManagerFactoryTest {
   void storeCachesAreConfiguredPerNode() throws Exception {
     Node node = start(config("solo", freePort(), List.of(), tmp.resolve("solo"), 3));
 
-    for (String name : ClusterManagerFactory.STORE_CACHES) {
+    for (String name : TodoStore.CACHES) {
       Configuration cache = node.cacheManager().getCacheConfiguration(name);
       assertThat(cache.clustering().cacheMode()).as(name).isEqualTo(CacheMode.DIST_SYNC);
       assertThat(cache.clustering().hash().numOwners()).as(name).isEqualTo(3);
@@ -165,7 +167,7 @@ class ClusterManagerFactoryTest {
   }
 
   private Node start(NodeConfig config) throws Exception {
-    InfinispanClusterManager clusterManager = ClusterManagerFactory.create(config);
+    InfinispanClusterManager clusterManager = create(config);
     Vertx vertx;
     try {
       vertx = Vertx.builder()
@@ -180,6 +182,12 @@ class ClusterManagerFactoryTest {
     Node node = new Node(clusterManager, vertx);
     nodes.add(node);
     return node;
+  }
+
+  /** As the node does: the cluster's settings from the config, the store's caches given its owners and fsync. */
+  private static InfinispanClusterManager create(NodeConfig config) {
+    return ClusterManagerFactory.create(config.cluster(), null,
+        caches -> StoreCaches.configure(caches, config.owners(), config.fsync()));
   }
 
   private static NodeConfig config(String name, int clusterPort, List<String> seeds, Path dataDir, int owners) {

@@ -24,8 +24,8 @@ class DnsDiscoveryTest {
   @Test
   @DisplayName("discovery dns puts DNS_PING with the query, for A records, where TCPPING was")
   void dnsReplacesTcpping() {
-    List<ProtocolConfiguration> tcpping = ClusterManagerFactory.protocolStack(LOADER, config(NodeConfig.Discovery.TCPPING, null));
-    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(NodeConfig.Discovery.DNS, QUERY));
+    List<ProtocolConfiguration> tcpping = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.TCPPING, null).cluster());
+    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY).cluster());
 
     assertThat(names(dns)).doesNotContain("TCPPING").contains(ClusterManagerFactory.DNS_PING);
     int position = names(tcpping).indexOf("TCPPING");
@@ -44,9 +44,9 @@ class DnsDiscoveryTest {
     NodeConfig config = new NodeConfig("a", "127.0.0.1", 0, "127.0.0.1", 7801, 0, List.of("127.0.0.1:7802"), 0,
         Path.of("data"), NodeConfig.Role.SERVER, null, Duration.ofSeconds(60), 2);
 
-    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config);
+    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config.cluster());
 
-    assertThat(config.discovery()).isEqualTo(NodeConfig.Discovery.TCPPING);
+    assertThat(config.discovery()).isEqualTo(ClusterSettings.Discovery.TCPPING);
     assertThat(names(stack)).contains("TCPPING").doesNotContain(ClusterManagerFactory.DNS_PING);
   }
 
@@ -58,7 +58,7 @@ class DnsDiscoveryTest {
   @Test
   @DisplayName("JGroups accepts the DNS stack: the channel's protocols are DNS_PING and not TCPPING")
   void jgroupsBuildsTheDnsStack() throws Exception {
-    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(NodeConfig.Discovery.DNS, QUERY));
+    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY).cluster());
 
     ProtocolStackConfigurator configurator = new ProtocolStackConfigurator() {
       @Override
@@ -81,7 +81,7 @@ class DnsDiscoveryTest {
   }
 
   /** No secret: these tests are about discovery; with a secret the stack also encrypts (ClusterEncryptionTest). */
-  private static NodeConfig config(NodeConfig.Discovery discovery, String dnsQuery) {
+  private static NodeConfig config(ClusterSettings.Discovery discovery, String dnsQuery) {
     return new NodeConfig("a", "127.0.0.1", 0, "127.0.0.1", 7800, 0, List.of(), 0, Path.of("data"),
         NodeConfig.Role.SERVER, null, Duration.ofSeconds(60), 2, false, discovery, dnsQuery);
   }

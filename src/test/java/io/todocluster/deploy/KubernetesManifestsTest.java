@@ -7,9 +7,10 @@ import static io.todocluster.deploy.Yamls.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.todocluster.cli.ConfigKeys;
 import io.todocluster.cli.ConfigLoader;
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.http.HttpApi;
+import io.todocluster.node.ConfigKeys;
 import io.todocluster.node.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class KubernetesManifestsTest {
     NodeConfig config = loadAsThePodWould();
     NodeConfig defaults = new ConfigLoader(Map.of()).load(Map.of());
 
-    assertThat(config.discovery()).isEqualTo(NodeConfig.Discovery.DNS);
+    assertThat(config.discovery()).isEqualTo(ClusterSettings.Discovery.DNS);
     assertThat(config.dnsQuery()).isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.cluster.local");
     assertThat(config.clusterHost()).isEqualTo(POD_IP);
     assertThat(config.secret()).isNotBlank();

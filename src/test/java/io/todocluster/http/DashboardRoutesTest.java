@@ -2,6 +2,7 @@ package io.todocluster.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.Node;
 import io.todocluster.node.NodeConfig;
 import io.todocluster.support.TestNodes;
@@ -41,7 +42,7 @@ class DashboardRoutesTest {
     NodeConfig base = TestNodes.config("dash-test", dataDir);
     NodeConfig withCrash = new NodeConfig(base.name(), base.httpHost(), base.httpPort(), base.clusterHost(),
         base.clusterPort(), base.busPort(), base.seeds(), base.bridgePort(), base.dataDir(), base.role(),
-        base.secret(), base.idleTimeout(), base.owners(), true, NodeConfig.Discovery.TCPPING, null);
+        base.secret(), base.idleTimeout(), base.owners(), true, ClusterSettings.Discovery.TCPPING, null);
     node = TestNodes.start(withCrash);
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));

@@ -1,6 +1,7 @@
 package io.todocluster.security;
 
 import io.todocluster.cluster.ClusterManagerFactory;
+import io.todocluster.store.TodoStore;
 import io.todocluster.node.Node;
 import io.todocluster.node.NodeConfig;
 import io.vertx.core.internal.VertxInternal;
@@ -48,6 +49,6 @@ final class SecureNodes {
 
   /** Entries in this node's copy of the store (blocking: test thread only). */
   static int storedEntries(Node node) {
-    return cacheManager(node).getCache(ClusterManagerFactory.STORE_CACHES.get(0)).size();
+    return cacheManager(node).getCache(TodoStore.CACHES.get(0)).size();
   }
 }

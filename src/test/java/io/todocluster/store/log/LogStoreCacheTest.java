@@ -2,7 +2,7 @@ package io.todocluster.store.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.todocluster.cluster.ClusterManagerFactory;
+import io.todocluster.store.TodoStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -207,7 +207,7 @@ class LogStoreCacheTest {
   @DisplayName("is the store of every store cache in the node's configuration, non-segmented, and sync can be set")
   void nodeConfiguration() throws IOException {
     ConfigurationBuilderHolder holder = new ParserRegistry().parseFile("todo-infinispan.xml");
-    for (String name : ClusterManagerFactory.STORE_CACHES) {
+    for (String name : TodoStore.CACHES) {
       ConfigurationBuilder cache = holder.getNamedConfigurationBuilders().get(name);
       StoreConfiguration store = cache.build().persistence().stores().get(0);
       assertThat(store).isInstanceOf(LogStoreConfiguration.class);

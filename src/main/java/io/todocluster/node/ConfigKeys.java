@@ -1,4 +1,4 @@
-package io.todocluster.cli;
+package io.todocluster.node;
 
 import java.util.List;
 import java.util.Locale;
