@@ -37,7 +37,7 @@ class TcpBridgeTest {
   @BeforeAll
   static void startNode() {
     bridgePort = TestNodes.freePort();
-    node = TestNodes.start(TestNodes.withBridgePort(TestNodes.config("bridge-test", dataDir), bridgePort));
+    node = TestNodes.start(TestNodes.config("bridge-test", dataDir).toBuilder().bridgePort(bridgePort).build());
   }
 
   @AfterAll

@@ -33,7 +33,7 @@ class ClusterToolsTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = TestCluster.start(2, dataDir, Duration.ofSeconds(60), c -> TestNodes.withBridgePort(c, TestNodes.freePort()));
+    cluster = TestCluster.start(2, dataDir, Duration.ofSeconds(60), c -> c.toBuilder().bridgePort(TestNodes.freePort()).build());
   }
 
   @AfterAll

@@ -3,6 +3,7 @@ package io.todocluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class ConfigLoaderTest {
 
     assertThat(config).isEqualTo(new NodeConfig("box-7800", "0.0.0.0", 8080, "127.0.0.1", 7800,
         0, List.of(), 7000, Path.of("./data"), NodeConfig.Role.SERVER, null,
-        Duration.ofSeconds(60), 2));
+        Duration.ofSeconds(60), 2, false, ClusterSettings.Discovery.TCPPING, null, 0, false));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.todocluster.node.NodeConfig;
 import io.todocluster.store.StoreCaches;
 import io.todocluster.store.TodoStore;
+import io.todocluster.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -191,8 +192,7 @@ class ClusterManagerFactoryTest {
   }
 
   private static NodeConfig config(String name, int clusterPort, List<String> seeds, Path dataDir, int owners) {
-    return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", clusterPort, 0, seeds, 0, dataDir,
-        NodeConfig.Role.SERVER, null, Duration.ofMinutes(5), owners);
+    return TestNodes.config(name, dataDir, Duration.ofMinutes(5), clusterPort, seeds).toBuilder().owners(owners).build();
   }
 
   private static ProtocolStack channelStack(EmbeddedCacheManager cacheManager) {

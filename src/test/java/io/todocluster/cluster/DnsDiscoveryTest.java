@@ -2,9 +2,7 @@ package io.todocluster.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.todocluster.node.NodeConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.jgroups.JChannel;
 import org.jgroups.conf.ProtocolConfiguration;
@@ -24,8 +22,8 @@ class DnsDiscoveryTest {
   @Test
   @DisplayName("discovery dns puts DNS_PING with the query, for A records, where TCPPING was")
   void dnsReplacesTcpping() {
-    List<ProtocolConfiguration> tcpping = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.TCPPING, null).cluster());
-    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY).cluster());
+    List<ProtocolConfiguration> tcpping = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.TCPPING, null));
+    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY));
 
     assertThat(names(dns)).doesNotContain("TCPPING").contains(ClusterManagerFactory.DNS_PING);
     int position = names(tcpping).indexOf("TCPPING");
@@ -39,15 +37,15 @@ class DnsDiscoveryTest {
   }
 
   @Test
-  @DisplayName("the default discovery keeps TCPPING with the seeds and has no DNS_PING")
+  @DisplayName("discovery tcpping keeps TCPPING, with this node and its seeds as the initial hosts, and no DNS_PING")
   void tcppingByDefault() {
-    NodeConfig config = new NodeConfig("a", "127.0.0.1", 0, "127.0.0.1", 7801, 0, List.of("127.0.0.1:7802"), 0,
-        Path.of("data"), NodeConfig.Role.SERVER, null, Duration.ofSeconds(60), 2);
+    ClusterSettings config = new ClusterSettings("a", "127.0.0.1", 7801, List.of("127.0.0.1:7802"),
+        ClusterSettings.Discovery.TCPPING, null, null, Path.of("data"), 2);
 
-    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config.cluster());
+    List<ProtocolConfiguration> stack = ClusterManagerFactory.protocolStack(LOADER, config);
 
-    assertThat(config.discovery()).isEqualTo(ClusterSettings.Discovery.TCPPING);
     assertThat(names(stack)).contains("TCPPING").doesNotContain(ClusterManagerFactory.DNS_PING);
+    assertThat(protocol(stack, "TCPPING").getProperties()).containsEntry("initial_hosts", "127.0.0.1[7801],127.0.0.1[7802]");
   }
 
   /**
@@ -58,7 +56,7 @@ class DnsDiscoveryTest {
   @Test
   @DisplayName("JGroups accepts the DNS stack: the channel's protocols are DNS_PING and not TCPPING")
   void jgroupsBuildsTheDnsStack() throws Exception {
-    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY).cluster());
+    List<ProtocolConfiguration> dns = ClusterManagerFactory.protocolStack(LOADER, config(ClusterSettings.Discovery.DNS, QUERY));
 
     ProtocolStackConfigurator configurator = new ProtocolStackConfigurator() {
       @Override
@@ -81,9 +79,12 @@ class DnsDiscoveryTest {
   }
 
   /** No secret: these tests are about discovery; with a secret the stack also encrypts (ClusterEncryptionTest). */
-  private static NodeConfig config(ClusterSettings.Discovery discovery, String dnsQuery) {
-    return new NodeConfig("a", "127.0.0.1", 0, "127.0.0.1", 7800, 0, List.of(), 0, Path.of("data"),
-        NodeConfig.Role.SERVER, null, Duration.ofSeconds(60), 2, false, discovery, dnsQuery);
+  private static ClusterSettings config(ClusterSettings.Discovery discovery, String dnsQuery) {
+    return new ClusterSettings("a", "127.0.0.1", 7800, List.of(), discovery, dnsQuery, null, Path.of("data"), 2);
+  }
+
+  private static ProtocolConfiguration protocol(List<ProtocolConfiguration> stack, String name) {
+    return stack.stream().filter(p -> p.getProtocolName().equals(name)).findFirst().orElseThrow();
   }
 
   private static List<String> names(List<ProtocolConfiguration> stack) {

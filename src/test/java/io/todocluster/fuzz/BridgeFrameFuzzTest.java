@@ -50,7 +50,7 @@ class BridgeFrameFuzzTest {
   @BeforeAll
   static void startNode() {
     bridgePort = TestNodes.freePort();
-    node = TestNodes.start(TestNodes.withBridgePort(TestNodes.config("bridge-fuzz", dataDir), bridgePort));
+    node = TestNodes.start(TestNodes.config("bridge-fuzz", dataDir).toBuilder().bridgePort(bridgePort).build());
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package io.todocluster.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.Node;
 import io.todocluster.node.NodeConfig;
 import io.todocluster.support.TestNodes;
@@ -40,9 +39,7 @@ class DashboardRoutesTest {
   @BeforeAll
   static void startNode() throws Exception {
     NodeConfig base = TestNodes.config("dash-test", dataDir);
-    NodeConfig withCrash = new NodeConfig(base.name(), base.httpHost(), base.httpPort(), base.clusterHost(),
-        base.clusterPort(), base.busPort(), base.seeds(), base.bridgePort(), base.dataDir(), base.role(),
-        base.secret(), base.idleTimeout(), base.owners(), true, ClusterSettings.Discovery.TCPPING, null);
+    NodeConfig withCrash = base.toBuilder().dashboardCrash(true).build();
     node = TestNodes.start(withCrash);
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));

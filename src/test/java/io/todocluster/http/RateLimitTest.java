@@ -31,9 +31,7 @@ class RateLimitTest {
   @BeforeAll
   static void startNode() {
     NodeConfig c = TestNodes.config("rate-limit-test", dataDir);
-    node = TestNodes.start(new NodeConfig(c.name(), c.httpHost(), c.httpPort(), c.clusterHost(), c.clusterPort(),
-        c.busPort(), c.seeds(), c.bridgePort(), c.dataDir(), c.role(), c.secret(), c.idleTimeout(), c.owners(),
-        c.dashboardCrash(), c.discovery(), c.dnsQuery(), 1));
+    node = TestNodes.start(c.toBuilder().rateLimit(1).build());
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   }
 

@@ -108,8 +108,8 @@ class ClusterMembershipSecurityTest {
   }
 
   private Node start(String name, int port, List<String> seeds, String secret) {
-    Node node = TestNodes.start(SecureNodes.withSecret(
-        TestNodes.config(name, dataDir.resolve(name), Duration.ofSeconds(60), port, seeds), secret));
+    Node node = TestNodes.start(
+        TestNodes.config(name, dataDir.resolve(name), Duration.ofSeconds(60), port, seeds).toBuilder().secret(secret).build());
     started.add(node);
     return node;
   }

@@ -67,7 +67,7 @@ class EventBusFrameSecurityTest {
   @DisplayName("ignores a well-formed todo.commands frame sent over plain TCP or over TLS with a certificate not made from the secret, and obeys one from a member")
   void refusesFramesFromNonMembers() throws Exception {
     plain = TestNodes.start(TestNodes.config("plain", dataDir.resolve("plain")));
-    secured = TestNodes.start(SecureNodes.withSecret(TestNodes.config("secured", dataDir.resolve("secured")), SECRET));
+    secured = TestNodes.start(TestNodes.config("secured", dataDir.resolve("secured")).toBuilder().secret(SECRET).build());
     client = Vertx.vertx();
     for (Node node : List.of(plain, secured)) {
       assertThat(SecureNodes.listeningAddresses(busOf(node).port())).as("bus port of " + node.config().name())

@@ -14,13 +14,6 @@ final class SecureNodes {
   private SecureNodes() {
   }
 
-  /** The same node with {@code secret} (null: none). */
-  static NodeConfig withSecret(NodeConfig c, String secret) {
-    return new NodeConfig(c.name(), c.httpHost(), c.httpPort(), c.clusterHost(), c.clusterPort(), c.busPort(),
-        c.seeds(), c.bridgePort(), c.dataDir(), c.role(), secret, c.idleTimeout(), c.owners(), c.dashboardCrash(),
-        c.discovery(), c.dnsQuery());
-  }
-
   static InfinispanClusterManager clusterManager(Node node) {
     return (InfinispanClusterManager) ((VertxInternal) node.vertx()).clusterManager();
   }

@@ -1,5 +1,6 @@
 package io.todocluster.support;
 
+import io.todocluster.cluster.ClusterSettings;
 import io.todocluster.node.Node;
 import io.todocluster.node.NodeConfig;
 import java.io.IOException;
@@ -26,14 +27,10 @@ public final class TestNodes {
 
   public static NodeConfig config(String name, Path dataDir, Duration idleTimeout, int clusterPort, List<String> seeds,
       NodeConfig.Role role) {
+    // the TCP bridge off (a test that wants it sets a free port), no secret, two owners, seeds
+    // discovery, no dashboard crash route, no rate limit, no fsync: the defaults of a loopback node
     return new NodeConfig(name, "127.0.0.1", 0, "127.0.0.1", clusterPort, 0, seeds, 0, dataDir,
-        role, null, idleTimeout, 2);
-  }
-
-  /** The same node with its TCP bridge on {@code port} (0 is off, so tests pass a free port). */
-  public static NodeConfig withBridgePort(NodeConfig c, int port) {
-    return new NodeConfig(c.name(), c.httpHost(), c.httpPort(), c.clusterHost(), c.clusterPort(), c.busPort(), c.seeds(),
-        port, c.dataDir(), c.role(), c.secret(), c.idleTimeout(), c.owners());
+        role, null, idleTimeout, 2, false, ClusterSettings.Discovery.TCPPING, null, 0, false);
   }
 
   public static NodeConfig config(String name, Path dataDir) {
