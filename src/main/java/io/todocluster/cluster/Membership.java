@@ -48,12 +48,6 @@ public final class Membership {
   private static final int ROLE_LOOKUPS = 300;
   private static final long ROLE_LOOKUP_INTERVAL_MS = 100;
 
-  /** How often the store is asked whether it has settled after a merge. */
-  private static final long SETTLE_POLL_MS = 100;
-
-  /** How often a node that is still settling says so in its log. */
-  private static final java.time.Duration REPORT_EVERY = java.time.Duration.ofSeconds(10);
-
   /** Removing a subscription reaches every member in milliseconds; this bound is for a sick cluster. */
   private static final java.time.Duration UNSUBSCRIBE_BOUND = java.time.Duration.ofSeconds(5);
 
@@ -77,10 +71,7 @@ public final class Membership {
   private final List<Runnable> mergeListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> minorityListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> settlingListeners = new CopyOnWriteArrayList<>();
-  private volatile Promise<Void> settled = Promise.promise();
-  private volatile StoreSettled storeSettled;
-  private volatile Reconciler reconciler = (viewId, coordinator) -> Future.succeededFuture(true);
-  private volatile SettleState settleState;
+  private final SettleGate gate;
   private volatile String coordinator;
   private volatile java.util.function.Predicate<String> storeHolds = member -> true;
   private volatile Set<String> members = Set.of();
@@ -101,11 +92,12 @@ public final class Membership {
     this.selfServes = selfServes;
     this.store = cacheManager.getCache(dataCache).getAdvancedCache();
     this.dataPlacement = new DataPlacement(store);
+    this.gate = new SettleGate(vertx, this::holders, () -> self.equals(coordinator), () -> publish("settled", self));
   }
 
   /** Starts listening; a listener added after start misses the node's own join view, so read it too. */
   public Membership start() {
-    settled.tryComplete();
+    gate.open();
     vertx.eventBus().<String>consumer(Addresses.CLUSTER_LEAVING, message -> markLeaving(message.body()));
     cacheManager.addListener(this);
     store.addListener(new PartitionListener());
@@ -263,7 +255,7 @@ public final class Membership {
    *     gracefully is not, by the time it leaves the view)
    */
   public void settleWith(StoreSettled storeSettled, java.util.function.Predicate<String> storeHolds) {
-    this.storeSettled = storeSettled;
+    gate.settleWith(storeSettled);
     this.storeHolds = storeHolds;
   }
 
@@ -275,7 +267,7 @@ public final class Membership {
   }
 
   public void reconcileWith(Reconciler reconciler) {
-    this.reconciler = reconciler;
+    gate.reconcileWith(reconciler);
   }
 
   /** Why the node is settling, since when, and how its reconciliation went so far; null when settled. */
@@ -287,7 +279,7 @@ public final class Membership {
   }
 
   public SettleState settleState() {
-    return isSettling() ? settleState : null;
+    return gate.state();
   }
 
   /**
@@ -303,12 +295,12 @@ public final class Membership {
    * and a read could still see the side that lost. No list is served or started meanwhile.
    */
   public boolean isSettling() {
-    return !settled.future().isComplete();
+    return gate.isSettling();
   }
 
   /** Completes when the cluster is not (or no longer) settling after a merge. */
   public Future<Void> settled() {
-    return settled.future();
+    return gate.settled();
   }
 
   /**
@@ -316,64 +308,18 @@ public final class Membership {
    * takes: first Infinispan's own conflict resolution and rebalance finish, then the coordinator
    * resolves conflicts once more (Infinispan goes on after a failed or cancelled resolution, with
    * the copies unreconciled) and tells the others; a failed attempt is retried. A newer event
-   * starts the wait again.
+   * starts the wait again ({@link SettleGate}).
    */
   private synchronized void beginSettling(boolean afterMerge, String why, int viewId, long eventNanos) {
-    if (settled.future().isComplete()) {
-      settled = Promise.promise();
-    }
-    Promise<Void> current = settled;
-    long since = System.nanoTime();
-    settleState = new SettleState(why, System.currentTimeMillis(), 0, null);
-    log.warn("{}: serving no list until the store has reconciled its copies", why);
+    gate.close(afterMerge, why, viewId, eventNanos);
     settlingListeners.forEach(l -> vertx.runOnContext(v -> l.run()));
-    boolean[] busy = new boolean[1];
-    long[] lastReport = {since};
-    vertx.setPeriodic(SETTLE_POLL_MS, timer -> {
-      if (current.future().isComplete() || busy[0]) {
-        if (current.future().isComplete()) {
-          vertx.cancelTimer(timer);
-        }
-        return;
-      }
-      if (System.nanoTime() - lastReport[0] > REPORT_EVERY.toNanos()) {
-        lastReport[0] = System.nanoTime();
-        log.warn("{}: still reconciling after {} s: {}", why, (lastReport[0] - since) / 1_000_000_000, settleState);
-      }
-      Set<String> holders = new LinkedHashSet<>(members);
-      holders.removeAll(clients);
-      if (storeSettled != null && !storeSettled.test(holders, eventNanos, afterMerge)) {
-        return;
-      }
-      // a new coordinator's own conflict resolution reconciles copies that all come from one side;
-      // a merge's brings two sides together, and only its failure loses writes (RELIABILITY.md 11)
-      if (!afterMerge) {
-        settledNow(current, timer, why, since);
-        return;
-      }
-      busy[0] = true;
-      boolean coordinating = self.equals(coordinator);
-      reconciler.reconcile(viewId, coordinating).onComplete(ar -> {
-        busy[0] = false;
-        if (ar.failed()) {
-          SettleState before = settleState;
-          settleState = new SettleState(why, before.sinceMillis(), before.failedAttempts() + 1,
-              String.valueOf(ar.cause().getMessage()));
-          log.warn("{}: reconciling the store's copies failed (attempt {}), trying again: {}", why,
-              settleState.failedAttempts(), ar.cause().toString());
-        } else if (ar.result()) {
-          settledNow(current, timer, why, since);
-        }
-      });
-    });
   }
 
-  private void settledNow(Promise<Void> current, long timer, String why, long since) {
-    if (current.tryComplete()) {
-      vertx.cancelTimer(timer);
-      log.info("{}: the store settled in {} ms", why, (System.nanoTime() - since) / 1_000_000);
-      publish("settled", self);
-    }
+  /** The members that hold data: every member but the clients. */
+  private Set<String> holders() {
+    Set<String> holders = new LinkedHashSet<>(members);
+    holders.removeAll(clients);
+    return holders;
   }
 
   /** Called when this node finds itself on the minority side of a partition. */
