@@ -238,6 +238,11 @@ final class ListWriter {
     return store.entry(list, id).map(stored -> stored != null && StoredEntry.isTombstone(stored));
   }
 
+  /** Succeeds if no newer writer took the list over (the head still holds this writer's epoch); else this writer is fenced. */
+  Future<Void> confirm() {
+    return stillTheWriter();
+  }
+
   /**
    * Whether the head still holds this writer's epoch, after its write landed. If a new writer
    * took the list over meanwhile, it may have read the list before this write: the write is

@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * The process of one to-do list (the book's {@code Todo.Server}): the only writer of its list. It
  * loads the list from the store when it starts, answers the commands of its mailbox (see
  * {@link LocalProcesses}) one at a time on its own context, and ends itself normally after an
- * idle timeout. Reads are answered from memory, which holds only
- * what the store has acknowledged; writes run one at a time, each conditional on the list's head
- * version this process last wrote, and are answered only once stored.
+ * idle timeout. Reads are answered from memory, which holds only what the store has
+ * acknowledged, once the list's head shows that no newer writer took the list over; writes run
+ * one at a time, each conditional on the list's head version this process last wrote, and are
+ * answered only once stored.
  */
 public final class TodoServer extends VerticleBase {
 
@@ -62,6 +65,9 @@ public final class TodoServer extends VerticleBase {
   /** The same for the last date read (readers of a list mostly read one day), and that date. */
   private EntriesReply entriesOfDay;
   private String day;
+  /** Reads that arrived since the head check in flight began: they wait for the next one. */
+  private List<Ask> reads;
+  private boolean checkingHead;
   private long lastActivity;
 
   /**
@@ -105,6 +111,10 @@ public final class TodoServer extends VerticleBase {
     if (writes != null) {
       writes.forEach(m -> m.fail(NOT_APPLIED, "the list's process is stopping"));
       writes.clear();
+    }
+    if (reads != null) {
+      reads.forEach(m -> m.fail(NOT_APPLIED, "the list's process is stopping"));
+      reads = null;
     }
     registry.unregister(list);
     return Future.succeededFuture();
@@ -152,9 +162,14 @@ public final class TodoServer extends VerticleBase {
     String op = command.getString("op");
     if (Commands.ENTRIES.equals(op) && !storeTrusted.getAsBoolean()) {
       message.fail(NOT_APPLIED, "the store is reconciling; retry");
+    } else if (Commands.ENTRIES.equals(op) && stopping) {
+      message.fail(NOT_APPLIED, "the list's process is stopping");
     } else if (Commands.ENTRIES.equals(op)) {
-      String date = command.getString("date");
-      message.reply(date == null ? allEntries() : entriesOf(date));
+      if (reads == null) {
+        reads = new ArrayList<>(2);
+      }
+      reads.add(message);
+      answerReads();
     } else if (CRASH.equals(op)) {
       // like a linked caller in Erlang, the caller learns of the crash at once instead of timing out
       message.fail(500, "the list's process crashed; its supervisor restarts it");
@@ -168,6 +183,39 @@ public final class TodoServer extends VerticleBase {
       writes.addLast(message);
       drainWrites();
     }
+  }
+
+  /**
+   * Answers the waiting reads from memory once a check of the list's head, begun after they
+   * arrived, finds this process's epoch there. Placement moves a list between nodes one node at
+   * a time, so a read can reach a process whose list a newer process elsewhere has taken over
+   * and written to; that memory lacks the newer writes, and answering from it would undo
+   * acknowledged writes for the reader. A moved head means this process is fenced: it ends, and
+   * the readers retry on the list's current process. Reads that arrive during a check wait for
+   * the next one, which answers them all: one check per burst, not per read.
+   */
+  private void answerReads() {
+    if (checkingHead || reads == null || reads.isEmpty()) {
+      return;
+    }
+    List<Ask> batch = reads;
+    reads = null;
+    checkingHead = true;
+    writer.confirm().onComplete(ar -> {
+      checkingHead = false;
+      for (Ask read : batch) {
+        if (ar.failed() && ar.cause() instanceof StaleWriterException) {
+          read.fail(NOT_APPLIED, "the list was taken over by another process; retry");
+        } else if (ar.failed() || stopping) {
+          // nothing was changed: the reader asks again, the list's current process answers
+          read.fail(NOT_APPLIED, "the list's process could not confirm it is the list's writer; retry");
+        } else {
+          String date = read.body().getString("date");
+          read.reply(date == null ? allEntries() : entriesOf(date));
+        }
+      }
+      answerReads();
+    });
   }
 
   private void drainWrites() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.todocluster.Addresses;
 import io.todocluster.node.Node;
+import io.todocluster.store.StoredList;
+import io.todocluster.store.TodoStore;
 import io.todocluster.supervision.SupervisorEvents;
 import io.todocluster.support.TestNodes;
 import io.vertx.core.Future;
@@ -204,5 +206,30 @@ class TodoProcessTest {
     assertThat(node.cache().supervisor().whereis("sleepy")).as("not restarted").isNull();
     assertThat(entries("sleepy")).hasSize(1);
     assertThat(node.cache().supervisor().whereis("sleepy")).isNotNull().isNotEqualTo(first);
+  }
+
+  /**
+   * Another writer plays the process that a node elsewhere started for the list while placement
+   * moved it: it takes the list over in the store and adds an entry. The process here still
+   * holds the list, without that entry; a read that reaches it must not be answered from there.
+   */
+  @Test
+  @DisplayName("a read that reaches a process whose list a newer writer took over is answered with the newer writer's entries")
+  void readOfAFencedProcess() throws Exception {
+    add("moved", "mine");
+    String first = node.cache().supervisor().whereis("moved");
+    TodoStore other = await(TodoStore.open(node.vertx(), cacheManager()));
+    StoredList taken = await(Takeover.of("moved", other));
+    Entry theirs = new Entry(2, java.time.LocalDate.parse("2026-11-24"), "theirs");
+    assertThat(await(other.addEntry("moved", 2, StoredEntry.of(theirs, "their-key"), taken.meta().version() + 1)))
+        .as("the other writer's add landed").isNull();
+
+    assertThat(entries("moved")).extracting(e -> ((JsonObject) e).getString("title")).containsExactly("mine", "theirs");
+    assertThat(node.cache().supervisor().whereis("moved")).as("the fenced process ended").isNotEqualTo(first);
+  }
+
+  private static org.infinispan.manager.EmbeddedCacheManager cacheManager() {
+    return io.todocluster.cluster.ClusterManagerFactory.cacheManager((io.vertx.ext.cluster.infinispan.InfinispanClusterManager)
+        ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager());
   }
 }
