@@ -87,12 +87,30 @@ final class Matrix {
       double availabilityOthers, long ackedAddsAfterFault, Path history, Path events, Path logs) {
 
     long staleReadsOutside(Set<String> faulted) {
-      return check.anomalies().stream()
-          .filter(a -> a.kind() == Kind.STALE_READ && !faulted.contains(a.node())).count();
+      return outside(Kind.STALE_READ, faulted);
     }
 
     long staleReadsOutsideAllowed() {
       return staleReadsOutside(staleAllowed);
+    }
+
+    /** Reads that lost what an earlier read saw, outside the nodes where stale reads are allowed. */
+    long outOfOrderOutsideAllowed() {
+      return outside(Kind.NOT_SINGLE_ORDER, staleAllowed);
+    }
+
+    private long outside(Kind kind, Set<String> allowed) {
+      return check.anomalies().stream().filter(a -> a.kind() == kind && !allowed.contains(a.node())).count();
+    }
+
+    /**
+     * Everything {@link Matrix#check} asserts is absent, counted: what a run may not have. Stale
+     * and out-of-order reads count only outside the nodes the scenario allows them on.
+     */
+    long violations() {
+      return check.count(Kind.LOST_WRITE) + check.count(Kind.DUPLICATE) + check.count(Kind.RESURRECTED_DELETE)
+          + check.count(Kind.UNEXPECTED_VALUE) + check.count(Kind.DIVERGENCE) + check.count(Kind.STALE_EPOCH_WRITE)
+          + staleReadsOutsideAllowed() + outOfOrderOutsideAllowed() + (balanced ? failedOrUnknown() : 0);
     }
 
     /** Operations that failed or ended unknown: a balanced run's claim is that there are none. */
@@ -185,8 +203,8 @@ final class Matrix {
 
   /**
    * The assertions of every matrix run: nothing acknowledged lost, no duplicate, no resurrected
-   * delete, no unexpected value, no divergence, no stale read outside the nodes where the scenario
-   * allows one; a balanced run saw no failed or unknown request; and writes were acknowledged
+   * delete, no unexpected value, no divergence, no id handed out twice, no stale or out-of-order
+   * read outside the nodes where the scenario allows one; a balanced run saw no failed or unknown request; and writes were acknowledged
    * after the fault, so the final check covers the cluster as it came back.
    */
   static void check(Result run) {
@@ -202,6 +220,11 @@ final class Matrix {
         result.examples(Kind.RESURRECTED_DELETE, 5)).isZero();
     assertThat(result.count(Kind.UNEXPECTED_VALUE)).as("unexpected: %s", result.examples(Kind.UNEXPECTED_VALUE, 5)).isZero();
     assertThat(result.count(Kind.DIVERGENCE)).as("divergence: %s", result.examples(Kind.DIVERGENCE, 5)).isZero();
+    assertThat(result.count(Kind.STALE_EPOCH_WRITE)).as("ids handed out twice or a write applied under two ids: %s",
+        result.examples(Kind.STALE_EPOCH_WRITE, 5)).isZero();
+    assertThat(run.outOfOrderOutsideAllowed()).as("reads that lost what an earlier read saw %s: %s",
+        run.staleAllowed().isEmpty() ? "on any node" : "outside " + run.staleAllowed(),
+        result.examples(Kind.NOT_SINGLE_ORDER, 5)).isZero();
     assertThat(run.staleReadsOutsideAllowed()).as("stale reads %s: %s",
         run.staleAllowed().isEmpty() ? "on any node" : "outside " + run.staleAllowed(),
         result.examples(Kind.STALE_READ, 5)).isZero();
